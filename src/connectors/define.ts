@@ -80,6 +80,11 @@ export interface LintContext {
   locate(path: string): Location | undefined;
   /** builds an error issue at a JSON pointer. */
   issue(path: string, code: string, message: string, hint?: string): Issue;
+  /**
+   * file:line:col of character `offset` of the string value at `path` (expression errors): accounts
+   * for quotes, block scalars (`|`) and line folding. Falls back to locate(path).
+   */
+  locateOffset?(path: string, offset: number): Location | undefined;
 }
 
 export interface ConnectorRuntime {

@@ -1,4 +1,5 @@
 import type { ColumnType } from './records/types.js';
+import type { QualityRuleSummary } from './engine/types.js';
 
 /**
  * Everything the core tells the outside world goes through these typed events. The CLI renders
@@ -17,7 +18,9 @@ export type EtlEvent =
   | { type: 'warning'; message: string; stage?: string }
   | { type: 'info'; message: string; stage?: string }
   | { type: 'schema.inferred'; stage: string; columns: { name: string; type: ColumnType }[] }
-  | { type: 'run.finished'; status: 'ok' | 'failed' | 'interrupted'; ms: number };
+  | { type: 'run.finished'; status: 'ok' | 'failed' | 'interrupted'; ms: number }
+  /** a validate-like transform's per-rule counts; the run report collects them into `quality`. */
+  | { type: 'quality.summary'; stage: string; rules: QualityRuleSummary[] };
 
 export type StageKind = 'extract' | 'transform' | 'load';
 

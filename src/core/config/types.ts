@@ -13,6 +13,11 @@ export interface LoadOptions {
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** base for relative ${file:} paths and the pipeline path; defaults to the file's dir. */
   readonly cwd?: string;
+  /**
+   * 'warn' turns an unset ${env:NAME} (without default) into a warning and leaves the reference
+   * as written, so `validate` can check a file on a machine without the secrets. Never for `run`.
+   */
+  readonly missingEnv?: 'error' | 'warn';
 }
 
 export interface LoadResult {

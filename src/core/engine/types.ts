@@ -74,6 +74,19 @@ export interface DryRunReport {
   readonly sinks: readonly (SinkPlan & { readonly stage: string; readonly rows: number })[];
   readonly dead_letter?: string;
   readonly schema: readonly { readonly name: string; readonly type: ColumnType }[];
+  /** the first rejects (secrets redacted), so the user sees why rows would be rejected. */
+  readonly rejects?: readonly DryRunReject[];
+  /** set when the run would fail with exit 3 (errors.max_rejects exceeded): the message. */
+  readonly rejects_exceeded?: string;
+}
+
+export interface DryRunReject {
+  readonly stage: string;
+  readonly reason: string;
+  readonly rule?: string;
+  readonly column?: string;
+  readonly position?: string;
+  readonly record: unknown;
 }
 
 export interface DebugStageSnapshot {

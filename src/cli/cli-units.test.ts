@@ -1,0 +1,134 @@
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import { defineConnector, type ConnectorDefinition } from '../connectors/define.js';
+import { UsageError } from '../core/errors.js';
+import type { Registry } from '../registry.js';
+import { resolveEndpoint } from './commands/copy-endpoint.js';
+import { answerFields, coerce, requiredFields, secretValue, setPath } from './commands/create/from-schema.js';
+import { renderConnectorDocs } from './render/connector-docs.js';
+import { cellText, NULL_CELL } from './render/debug.js';
+import { formatIssues } from './render/error.js';
+import { optionRows, typeLabel, type JsonSchema } from './render/schema-options.js';
+import { renderTable, truncate } from './render/table.js';
+
+const fileConn = defineConnector({
+  name: 'tsv',
+  summary: 'tab files',
+  docs: '',
+  status: 'beta',
+  source: {
+    options: Type.Object({
+      path: Type.String({ description: 'file to read' }),
+      header: Type.Optional(Type.Boolean({ default: true })),
+      quoting: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('none')], { default: 'none' })),
+    }),
+    capabilities: { incremental: false, knows_schema: false },
+  },
+  sink: { options: Type.Object({ path: Type.String() }), capabilities: { modes: ['overwrite'], transactional: false, atomic_replace: true } },
+  examples: [],
+  extensions: ['.tsv', '.tsv.gz'],
+  load: () => Promise.reject(new Error('not loaded in unit tests')),
+});
+
+const dbConn = defineConnector({
+  name: 'pgx',
+  summary: 'a database',
+  docs: '',
+  status: 'beta',
+  connection: Type.Object({ host: Type.String(), password: Type.Optional(Type.String({ writeOnly: true })) }),
+  source: { options: Type.Object({ query: Type.Optional(Type.String()) }), capabilities: { incremental: true, knows_schema: true } },
+  examples: [],
+  url_schemes: ['pgx'],
+  connectionFromUrl: (url: string) => {
+    const u = new URL(url);
+    return { host: u.hostname, password: decodeURIComponent(u.password) };
+  },
+  load: () => Promise.reject(new Error('not loaded in unit tests')),
+});
+
+const defs = [fileConn, dbConn] as unknown as ConnectorDefinition[];
+const registry: Registry = {
+  connectors: defs,
+  transforms: [],
+  connector: (n) => defs.find((d) => d.name === n),
+  transform: () => undefined,
+};
+
+describe('schema options', () => {
+  it('lists required first with types, defaults and enums', () => {
+    const rows = optionRows(fileConn.source?.options as unknown as JsonSchema);
+    expect(rows.map((r) => r.key)).toEqual(['path', 'header', 'quoting']);
+    expect(rows[0]).toMatchObject({ required: true, type: 'string', description: 'file to read' });
+    expect(rows[2]).toMatchObject({ type: '"all" | "none"', default: '"none"', choices: ['all', 'none'] });
+    expect(typeLabel({ type: 'array', items: { type: 'string' } })).toBe('string[]');
+  });
+
+  it('renders README markdown with an options table per role', () => {
+    const md = renderConnectorDocs(registry);
+    expect(md).toContain('### tsv');
+    expect(md).toContain('| `path` | string |  | yes | file to read |');
+    expect(md).toContain('| `quoting` | "all" \\| "none" | `"none"` |  |  |');
+    expect(md).toContain('**Connection options (`connections:`)**');
+  });
+});
+
+describe('tables and cells', () => {
+  it('aligns columns and truncates long cells', () => {
+    const lines = renderTable(['a', 'count'], [['xyz', '5'], ['q', '1000']], { right: [1] });
+    expect(lines).toEqual(['a    count', '---  -----', 'xyz      5', 'q     1000']);
+    expect(truncate('x'.repeat(40))).toHaveLength(30);
+    expect(cellText(null)).toBe(NULL_CELL);
+    expect(cellText('')).toBe('""');
+    expect(cellText(12n)).toBe('12');
+  });
+
+  it('formats issues sorted by position with hints', () => {
+    const lines = formatIssues([
+      { severity: 'error', code: 'B', message: 'second', path: '/b', location: { file: 'p.yml', line: 9, col: 3 } },
+      { severity: 'error', code: 'A', message: 'first', path: '/a', location: { file: 'p.yml', line: 2, col: 5 }, hint: 'fix it' },
+    ]);
+    expect(lines).toEqual(['p.yml:2:5: error: first', '  hint: fix it', 'p.yml:9:3: error: second']);
+  });
+});
+
+describe('create from schema', () => {
+  const fields = requiredFields(fileConn.source?.options as unknown as JsonSchema, 'extract', 'extract');
+
+  it('asks only required options; --set answers them; missing ones name the flag', async () => {
+    expect(fields.map((f) => f.path)).toEqual(['extract.path']);
+    const answers = await answerFields(fields, new Map([['extract.path', 'a.tsv']]), undefined);
+    expect(answers.get('extract.path')).toBe('a.tsv');
+    await expect(answerFields(fields, new Map(), undefined)).rejects.toThrow(/missing required option extract\.path/);
+  });
+
+  it('coerces by schema type and never writes a secret value', () => {
+    expect(coerce('12', { type: 'integer' }, 'x')).toBe(12);
+    expect(coerce('yes', { type: 'boolean' }, 'x')).toBe(true);
+    expect(coerce('a, b', { type: 'array' }, 'x')).toEqual(['a', 'b']);
+    expect(() => coerce('1.5', { type: 'integer' }, 'x')).toThrow(UsageError);
+    expect(secretValue('connections.db.password', 'DB_PW')).toBe('${env:DB_PW}');
+    expect(() => secretValue('connections.db.password', 'hunter2!')).toThrow(/not written into the file/);
+    const doc: Record<string, unknown> = {};
+    setPath(doc, 'transform.0.where', 'a > 1');
+    expect(doc).toEqual({ transform: [{ where: 'a > 1' }] });
+  });
+});
+
+describe('copy endpoints', () => {
+  it('picks connectors by the longest extension, by format, and by URL scheme', () => {
+    expect(resolveEndpoint(registry, 'x/data.TSV.gz', undefined, 'from').def.name).toBe('tsv');
+    expect(resolveEndpoint(registry, '-', 'tsv', 'to')).toMatchObject({ stdio: true, ext: '.tsv' });
+    const db = resolveEndpoint(registry, 'pgx://u:pw%21x@h/db', undefined, 'from');
+    expect(db.connection).toEqual({ type: 'pgx', host: 'h', password: '${env:ETL_COPY_FROM_PASSWORD}' });
+    expect(db.env).toEqual({ ETL_COPY_FROM_PASSWORD: 'pw!x' });
+  });
+
+  it('an unknown format is a usage error listing the known extensions', () => {
+    expect(() => resolveEndpoint(registry, 'a.xyz', undefined, 'to')).toThrow(UsageError);
+    try {
+      resolveEndpoint(registry, 'a.xyz', undefined, 'to');
+    } catch (err) {
+      expect((err as UsageError).hint).toMatch(/known extensions: \.tsv, \.tsv\.gz/);
+    }
+  });
+});

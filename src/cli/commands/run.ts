@@ -1,0 +1,65 @@
+import { EtlError, ExitCode } from '../../core/errors.js';
+import type { RunReport } from '../../core/engine/types.js';
+import type { CliContext } from '../context.js';
+import type { CommonFlags } from '../flags.js';
+import { loadPlan } from '../load.js';
+import { toCliError } from '../render/error.js';
+import { createEventRenderer } from '../render/progress.js';
+import { writeReport } from '../render/report.js';
+import { renderRunSummary } from '../render/summary.js';
+
+export interface RunFlags extends CommonFlags {
+  readonly limit?: number;
+  readonly fullRefresh?: boolean;
+  readonly force?: boolean;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The partial report a failed run carries (engine errors may have `.report`). */
+export function failedReport(err: EtlError, pipeline: string): Record<string, unknown> {
+  const partial = (err as { report?: RunReport }).report;
+  const status = err.exitCode === ExitCode.Interrupted ? 'interrupted' : err.exitCode === ExitCode.DataQuality ? 'rejects_exceeded' : 'failed';
+  return {
+    ...(partial ?? { pipeline }),
+    status: partial?.status && partial.status !== 'ok' ? partial.status : status,
+    error: { code: err.code, message: err.message },
+    exit_code: err.exitCode,
+  };
+}
+
+export function printSummary(cli: CliContext, report: RunReport): void {
+  if (cli.quiet) return;
+  if (cli.logFormat === 'json') {
+    cli.errJson({ type: 'run.summary', ...report });
+    return;
+  }
+  for (const line of renderRunSummary(report)) cli.out(line);
+}
+
+export async function runCommand(cli: CliContext, file: string, flags: RunFlags): Promise<void> {
+  try {
+    const plan = await loadPlan(cli, file, flags);
+    const { runPipeline } = await import('../../core/engine/index.js');
+    const renderer = await createEventRenderer(cli, flags);
+    let report: RunReport;
+    try {
+      report = await runPipeline(plan, {
+        signal: cli.signal,
+        events: renderer.events,
+        ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+        ...(flags.fullRefresh ? { full_refresh: true } : {}),
+        ...(flags.force ? { force: true } : {}),
+        ...(flags.from !== undefined ? { from: flags.from } : {}),
+        ...(flags.to !== undefined ? { to: flags.to } : {}),
+      });
+    } finally {
+      renderer.stop();
+    }
+    printSummary(cli, report);
+    if (flags.report) await writeReport(cli, flags.report, report);
+  } catch (err) {
+    if (flags.report) await writeReport(cli, flags.report, failedReport(toCliError(cli, err), file));
+    throw err;
+  }
+}

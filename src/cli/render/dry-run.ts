@@ -1,0 +1,47 @@
+import type { DryRunReport } from '../../core/engine/types.js';
+import { fmt } from './progress.js';
+import { formatMs, renderTable } from './table.js';
+
+function indent(lines: readonly string[], by = '    '): string[] {
+  return lines.flatMap((l) => l.split('\n')).map((l) => by + l);
+}
+
+function sinkLines(sink: DryRunReport['sinks'][number]): string[] {
+  const lines = [`  ${sink.stage}: ${sink.target}`, `    mode: ${sink.mode}`, `    rows it would write: ${fmt(sink.rows)}`];
+  if (sink.steps.length) {
+    lines.push('    steps:');
+    sink.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s}`));
+  }
+  if (sink.statements?.length) {
+    lines.push('    SQL:');
+    for (const sql of sink.statements) lines.push(...indent([sql.trimEnd() + (sql.trimEnd().endsWith(';') ? '' : ';')], '      '));
+  }
+  const map = Object.entries(sink.type_map ?? {});
+  if (map.length) {
+    lines.push('    type map:');
+    lines.push(...indent(renderTable(['column', 'target type'], map, { rule: false }), '      '));
+  }
+  return lines;
+}
+
+/** What `run` would do, in the order it would do it. */
+export function renderDryRun(report: DryRunReport): string[] {
+  const lines = [`dry-run of ${report.pipeline}: nothing was written`, '', `source: ${report.source.summary}`];
+  for (const sql of report.source.statements ?? []) lines.push(...indent([sql]));
+  if (report.watermark) {
+    const w = report.watermark;
+    lines.push(`watermark window: ${w.column} > ${w.after ?? '(start)'}${w.until !== undefined ? ` and <= ${w.until}` : ''}`);
+  }
+  lines.push('');
+  const rows = report.stages.map((s) => [s.stage, fmt(s.rows_in), fmt(s.rows_out), fmt(s.rejected), formatMs(s.ms)]);
+  lines.push(...renderTable(['stage', 'rows in', 'rows out', 'rejected', 'time'], rows, { right: [1, 2, 3, 4] }));
+  if (report.schema.length) lines.push('', `schema: ${report.schema.map((c) => `${c.name}: ${c.type}`).join(', ')}`);
+  lines.push('', 'would write:');
+  for (const sink of report.sinks) lines.push(...sinkLines(sink));
+  lines.push('');
+  if (report.rows_rejected > 0) {
+    lines.push(`would reject ${fmt(report.rows_rejected)} row${report.rows_rejected === 1 ? '' : 's'}${report.dead_letter ? ` to ${report.dead_letter}` : ''}`);
+  } else lines.push('would reject no rows');
+  lines.push(`read ${fmt(report.rows_read)}, out ${fmt(report.rows_out)}`);
+  return lines;
+}

@@ -1,0 +1,21 @@
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { RunError } from '../../core/errors.js';
+import { bigintSafe, type CliContext } from '../context.js';
+
+/** Writes a JSON report atomically (temp file + rename), redacted. */
+export async function writeReport(cli: CliContext, file: string, report: unknown): Promise<void> {
+  const text = JSON.stringify(cli.redactValue(report), bigintSafe, 2) + '\n';
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new RunError('E_REPORT_WRITE', `cannot write report ${file}: ${reason}`, {
+      cause: err,
+      hint: 'check that the directory exists and is writable',
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { keyOption, modeOption } from '../shared-schema.js';
+
+/** Options of a `connections:` entry with `type: postgres`. */
+export const connectionSchema = Type.Object(
+  {
+    url: Type.Optional(Type.String({
+      minLength: 1,
+      writeOnly: true,
+      'x-secret': true,
+      description: 'postgres://user:password@host:port/database?sslmode=require. Fields given next to it override its parts.',
+    })),
+    host: Type.Optional(Type.String({ minLength: 1, description: 'Server host name, IP or Unix socket directory.' })),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 5432, description: 'Server port.' })),
+    user: Type.Optional(Type.String({ minLength: 1, description: 'Role to log in as.' })),
+    password: Type.Optional(Type.String({ writeOnly: true, 'x-secret': true, description: 'Password; use ${env:...} or ${file:...}.' })),
+    database: Type.Optional(Type.String({ minLength: 1, description: 'Database name.' })),
+    ssl: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('require'), Type.Literal('verify-full')], {
+      default: false,
+      description: "TLS: false | 'require' (encrypted, certificate not checked) | true or 'verify-full' (certificate and host name checked).",
+    })),
+    connect_timeout_secs: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'Give up connecting after this many seconds.' })),
+    statement_timeout_secs: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Server-side statement_timeout for every statement of the session.' })),
+    application_name: Type.Optional(Type.String({ default: 'etl-cli', description: 'Shown in pg_stat_activity.' })),
+  },
+  { additionalProperties: false },
+);
+export type PostgresConnection = Static<typeof connectionSchema>;
+
+const bindValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+
+export const sourceSchema = Type.Object(
+  {
+    table: Type.Optional(Type.String({ minLength: 1, description: 'Table or view to read, optionally schema-qualified (analytics.orders).' })),
+    query: Type.Optional(Type.String({ minLength: 1, description: 'SELECT to run instead of a table; values go in params as $1, $2…' })),
+    params: Type.Optional(Type.Array(bindValue, { description: 'Bind parameters for $1, $2… in query (never spliced into the SQL).' })),
+    columns: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Columns to select from table (default: all).' })),
+  },
+  { additionalProperties: false },
+);
+export type PostgresSourceOptions = Static<typeof sourceSchema>;
+
+export const SINK_MODES = ['append', 'overwrite', 'upsert'] as const;
+
+export const sinkSchema = Type.Object(
+  {
+    table: Type.String({ minLength: 1, description: 'Target table, optionally schema-qualified (analytics.orders).' }),
+    mode: modeOption(SINK_MODES, 'append'),
+    key: keyOption,
+    create_table: Type.Optional(Type.Boolean({ default: true, description: 'Create the table from the input schema when it does not exist.' })),
+    on_schema_change: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('add_columns'), Type.Literal('ignore')], {
+      default: 'fail',
+      description: 'When the input has columns the existing table lacks: fail | add_columns | ignore (drop them).',
+    })),
+    commit_every: Type.Optional(Type.Integer({ minimum: 1, description: 'Commit every N rows (each chunk its own transaction). Default: one transaction per run.' })),
+  },
+  { additionalProperties: false },
+);
+export type PostgresSinkOptions = Static<typeof sinkSchema>;

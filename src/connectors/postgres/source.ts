@@ -1,0 +1,92 @@
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { ConnectorError, throwIfAborted } from '../../core/errors.js';
+import type { Issue } from '../../core/issues.js';
+import type { Column, RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
+import type { CheckContext, SourceContext, SourceDescription, SourceRuntime } from '../define.js';
+import { incrementalQuery, selectFromTable, subquery, type BoundQuery } from '../sql/dialect.js';
+import { closeQuietly, connect, describeConnection, resolveConnection } from './connection.js';
+import { postgresDialect } from './dialect.js';
+import { pgError } from './errors.js';
+import { canonicalTypes, columnFromField } from './pg-types.js';
+import type { PostgresSourceOptions } from './schema.js';
+
+/** The exact SQL and bind parameters read() will run. */
+export function sourceQuery(options: PostgresSourceOptions, ctx: Pick<SourceContext, 'incremental'>): BoundQuery {
+  if ((options.table === undefined) === (options.query === undefined)) {
+    throw new ConnectorError('E_PG_SOURCE_OPTIONS', 'postgres source needs exactly one of `table` or `query`', { kind: 'config' });
+  }
+  const base: BoundQuery = options.table !== undefined
+    ? { sql: selectFromTable(postgresDialect, options.table, options.columns), params: [] }
+    : { sql: options.query!, params: options.params ?? [] };
+  return incrementalQuery(postgresDialect, base, ctx.incremental);
+}
+
+async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIterable<RecordBatch> {
+  const options = raw as PostgresSourceOptions;
+  const query = sourceQuery(options, ctx);
+  const password = resolveConnection(ctx.connection).password;
+  const client = await connect(ctx.connection, ctx);
+  const cursor = client.query(new Cursor(query.sql, [...query.params], { types: canonicalTypes }));
+  const size = Math.max(1, ctx.batch_size);
+  let total = 0;
+  let schema: RecordSchema | undefined;
+  try {
+    for (;;) {
+      throwIfAborted(ctx.signal);
+      const want = ctx.limit !== undefined ? Math.min(size, ctx.limit - total) : size;
+      if (want <= 0) break;
+      const { rows, fields } = await readBatch(cursor, want);
+      schema ??= { columns: fields.map(columnFromField) };
+      if (rows.length === 0) break;
+      total += rows.length;
+      ctx.events({ type: 'batch.read', stage: ctx.stage, rows: rows.length, total });
+      yield { schema, rows };
+      if (rows.length < want) break;
+    }
+  } catch (err) {
+    throw pgError(err, `reading ${options.table ?? 'query'}`, password);
+  } finally {
+    await cursor.close().catch(() => {});
+    await closeQuietly(client);
+  }
+}
+
+function readBatch(cursor: Cursor, n: number): Promise<{ rows: Row[]; fields: pg.FieldDef[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(n, (err, rows) => {
+      if (err) reject(err);
+      // the fields are known after the first RowDescription, also when no rows come back
+      else resolve({ rows: rows as Row[], fields: (cursor as unknown as { _result: pg.QueryResult })._result.fields ?? [] });
+    });
+  });
+}
+
+async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promise<SourceDescription> {
+  const options = raw as PostgresSourceOptions;
+  const query = sourceQuery(options, ctx);
+  const where = ctx.connection ? describeConnection(resolveConnection(ctx.connection)) : 'postgres';
+  const params = query.params.length > 0 ? ` with params ${JSON.stringify(query.params)}` : '';
+  return { summary: `postgres ${where}: ${options.table ?? 'query'}${params}`, statements: [query.sql] };
+}
+
+/** validate --connections: the query prepares (so the table and columns exist) without reading rows. */
+async function check(raw: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
+  const options = raw as PostgresSourceOptions;
+  let client: pg.Client | undefined;
+  try {
+    const query = sourceQuery(options, {});
+    client = await connect(ctx.connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
+    await client.query({ text: `SELECT * FROM ${subquery(query.sql)} AS src LIMIT 0`, values: [...query.params] });
+    return [];
+  } catch (err) {
+    const e = pgError(err, `checking ${options.table ?? 'query'}`, ctx.connection?.password as string | undefined);
+    const hint = (e as ConnectorError).hint;
+    return [ctx.issue(ctx.path, (e as ConnectorError).code ?? 'E_PG', e.message, hint)];
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+export const postgresSource: SourceRuntime = { read, describe, check };
+export type { Column };

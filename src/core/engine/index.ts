@@ -1,0 +1,14 @@
+export { runPipeline } from './run.js';
+export type { RunFailure } from './run.js';
+export { dryRunPipeline } from './dry-run.js';
+export { debugPipeline } from './debug.js';
+export { checkPipeline } from './check.js';
+export { withRetry, classifyError, backoffMs, parseRetryAfter, sleep } from './retry.js';
+export type { Classified, RetryInfo, RetryOptions } from './retry.js';
+export { makeRunId, resolveTemplate } from './context.js';
+export { formatPosition } from './rejects.js';
+export type { RejectSample } from './rejects.js';
+export { compareWatermarks, computeWindow, subtractLookback, durationMicros } from './watermark.js';
+export { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+export type { RetryPolicy } from './retry-policy.js';
+export type * from './types.js';

@@ -1,0 +1,148 @@
+import type { RejectInput } from '../../connectors/define.js';
+import { DataQualityError, RunError } from '../errors.js';
+import type { EventSink } from '../events.js';
+import type { ErrorPolicy } from '../plan/types.js';
+import type { Row, SourcePosition, Value } from '../records/types.js';
+import type { SecretRegistry } from '../secrets.js';
+import type { DeadLetterWriter } from './dead-letter.js';
+
+export interface RejectSample {
+  readonly stage: string;
+  readonly reason: string;
+  readonly rule?: string;
+  readonly column?: string;
+  readonly position?: string;
+  readonly record: unknown;
+}
+
+export interface RejectCollectorOptions {
+  readonly run_id: string;
+  readonly policy: ErrorPolicy;
+  readonly secrets: SecretRegistry;
+  readonly events: EventSink;
+  /** run mode: every reject is written here. */
+  readonly writer?: DeadLetterWriter;
+  /** how many rejects to keep in memory per stage (dry-run, debug). */
+  readonly keep?: number;
+  /** called once when max_rejects (count) is exceeded; the run aborts with this error. */
+  readonly onExceeded?: (err: DataQualityError) => void;
+  /** a failure writing the dead letter aborts the run. */
+  readonly onError?: (err: RunError) => void;
+}
+
+/** Counts rejects per stage, writes them to the dead letter and enforces errors.max_rejects. */
+export class RejectCollector {
+  total = 0;
+  failure: DataQualityError | undefined;
+  private readonly byStage = new Map<string, number>();
+  private readonly samples = new Map<string, RejectSample[]>();
+
+  constructor(private readonly opts: RejectCollectorOptions) {}
+
+  count(stage: string): number {
+    return this.byStage.get(stage) ?? 0;
+  }
+
+  kept(stage: string): readonly RejectSample[] {
+    return this.samples.get(stage) ?? [];
+  }
+
+  allKept(): RejectSample[] {
+    return [...this.samples.values()].flat();
+  }
+
+  reject(stage: string, input: RejectInput): void {
+    this.total++;
+    this.byStage.set(stage, this.count(stage) + 1);
+    const sample = this.opts.secrets.redactValue(toSample(stage, input));
+    this.keep(stage, sample);
+    if (this.opts.writer) this.write(sample);
+    this.opts.events({
+      type: 'rows.rejected', stage, count: 1, reason: sample.reason,
+      ...(sample.rule === undefined ? {} : { rule: sample.rule }),
+    });
+    this.checkCount();
+  }
+
+  private keep(stage: string, sample: RejectSample): void {
+    const keep = this.opts.keep ?? 0;
+    if (keep <= 0) return;
+    const list = this.samples.get(stage) ?? [];
+    if (list.length < keep) list.push(sample);
+    this.samples.set(stage, list);
+  }
+
+  private write(sample: RejectSample): void {
+    try {
+      this.opts.writer!.write(JSON.stringify({ run_id: this.opts.run_id, ...sample }));
+    } catch (err) {
+      this.opts.onError?.(err instanceof RunError ? err : new RunError('E_DEAD_LETTER', String(err), { cause: err }));
+    }
+  }
+
+  private checkCount(): void {
+    const limit = this.opts.policy.max_rejects;
+    if (this.failure || !limit || !('count' in limit) || this.total <= limit.count) return;
+    this.failure = new DataQualityError(`more than ${limit.count} rows rejected (errors.max_rejects: ${limit.count})`, {
+      hint: this.hint(),
+    });
+    this.opts.onExceeded?.(this.failure);
+  }
+
+  /** max_rejects as a fraction: checked once every row has been read, before the sinks commit. */
+  checkFraction(rowsRead: number): void {
+    const limit = this.opts.policy.max_rejects;
+    if (this.failure || !limit || !('fraction' in limit) || rowsRead === 0) return;
+    const rate = this.total / rowsRead;
+    if (rate <= limit.fraction) return;
+    this.failure = new DataQualityError(
+      `${this.total} of ${rowsRead} rows rejected (${pct(rate)}), more than errors.max_rejects (${pct(limit.fraction)})`,
+      { hint: this.hint() },
+    );
+    this.opts.onExceeded?.(this.failure);
+    throw this.failure;
+  }
+
+  private hint(): string {
+    const where = this.opts.writer ? `see ${this.opts.writer.path} for the reasons` : 'see the rejects and their reasons';
+    return `${where}; fix the data or raise errors.max_rejects`;
+  }
+}
+
+function pct(f: number): string {
+  return `${Number((f * 100).toFixed(2))}%`;
+}
+
+function toSample(stage: string, input: RejectInput): RejectSample {
+  const position = formatPosition(input.position);
+  return {
+    stage,
+    reason: input.reason,
+    ...(input.rule === undefined ? {} : { rule: input.rule }),
+    ...(input.column === undefined ? {} : { column: input.column }),
+    ...(position === undefined ? {} : { position }),
+    record: typeof input.record === 'string' ? input.record : jsonRecord(input.record),
+  };
+}
+
+/** 'data.csv:12', 'data.csv row 12', 'row 12', or the locator. */
+export function formatPosition(pos: SourcePosition | undefined): string | undefined {
+  if (!pos) return undefined;
+  if (pos.file !== undefined && pos.line !== undefined) return `${pos.file}:${pos.line}`;
+  if (pos.locator !== undefined) return pos.file === undefined ? pos.locator : `${pos.file} ${pos.locator}`;
+  if (pos.row !== undefined) return pos.file === undefined ? `row ${pos.row}` : `${pos.file} row ${pos.row}`;
+  return pos.file;
+}
+
+/** bigint → decimal text, binary → base64, so a record is plain JSON. */
+export function jsonRecord(row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = jsonValue(v);
+  return out;
+}
+
+function jsonValue(v: Value): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  return v;
+}

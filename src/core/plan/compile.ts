@@ -1,0 +1,184 @@
+import { resolve } from 'node:path';
+import type { TObject } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { ConnectorDefinition, SinkMode } from '../../connectors/define.js';
+import type { Registry } from '../../registry.js';
+import type { Location } from '../issues.js';
+import { pointerJoin } from '../config/locate.js';
+import type { SecretRegistry } from '../secrets.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry-policy.js';
+import type {
+  ConnectionPlan, ErrorPolicy, IncrementalPlan, Plan, SinkStagePlan, SourceStagePlan, StatePlan, TransformStagePlan,
+} from './types.js';
+
+type Obj = Record<string, unknown>;
+
+export const DEFAULT_BATCH_SIZE = 2000;
+export const STATE_DIR_NAME = '.etl-cli';
+
+export interface CompileInput {
+  /** the interpolated, schema-valid and lint-clean document. */
+  readonly doc: Obj;
+  readonly registry: Registry;
+  readonly file: string;
+  readonly dir: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly secrets: SecretRegistry;
+  readonly locate: (pointer: string) => Location | undefined;
+}
+
+function obj(v: unknown): Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+
+/** Options with the schema's defaults filled in; envelope keys the connector does not declare are dropped. */
+export function withDefaults(schema: TObject | undefined, stage: Obj, envelope: readonly string[]): Obj {
+  const own = new Set(Object.keys(schema?.properties ?? {}));
+  const options: Obj = {};
+  for (const [k, v] of Object.entries(stage)) {
+    if (!envelope.includes(k) || own.has(k)) options[k] = structuredClone(v);
+  }
+  return schema ? (Value.Default(schema, options) as Obj) : options;
+}
+
+function located<T extends object>(value: T, location: Location | undefined): T {
+  return location ? { ...value, location } : value;
+}
+
+function compileConnections(input: CompileInput): Record<string, ConnectionPlan> {
+  const out: Record<string, ConnectionPlan> = {};
+  for (const [name, raw] of Object.entries(obj(input.doc['connections']))) {
+    const conn = obj(raw);
+    const type = String(conn['type']);
+    const def = input.registry.connector(type);
+    const options = withDefaults(def?.connection, conn, ['type']);
+    out[name] = located({ name, type, options }, input.locate(pointerJoin('/connections', name)));
+  }
+  return out;
+}
+
+function requireDef(registry: Registry, type: unknown): ConnectorDefinition {
+  const def = registry.connector(String(type));
+  if (!def) throw new Error(`compile: connector ${String(type)} is not registered (validation should have caught this)`);
+  return def;
+}
+
+function compileSource(input: CompileInput, connections: Record<string, ConnectionPlan>): SourceStagePlan {
+  const stage = obj(input.doc['extract']);
+  const def = requireDef(input.registry, stage['type']);
+  const options = withDefaults(def.source?.options, stage, ['type', 'connection', 'incremental', 'batch_size']);
+  const inc = stage['incremental'] === undefined ? undefined : obj(stage['incremental']);
+  const incremental: IncrementalPlan | undefined = inc && {
+    column: String(inc['column']),
+    ...(inc['initial'] !== undefined ? { initial: String(inc['initial']) } : {}),
+    ...(inc['lookback'] !== undefined ? { lookback: inc['lookback'] as string | number } : {}),
+  };
+  const connection = typeof stage['connection'] === 'string' ? connections[stage['connection']] : undefined;
+  return located({
+    path: '/extract',
+    label: `extract ${def.name}`,
+    options,
+    definition: def,
+    batch_size: typeof stage['batch_size'] === 'number' ? stage['batch_size']
+      : typeof options['batch_size'] === 'number' ? options['batch_size'] : DEFAULT_BATCH_SIZE,
+    ...(connection ? { connection } : {}),
+    ...(incremental ? { incremental } : {}),
+  }, input.locate('/extract'));
+}
+
+function compileSinks(input: CompileInput, connections: Record<string, ConnectionPlan>): SinkStagePlan[] {
+  const load = input.doc['load'];
+  const list = Array.isArray(load) ? load.map((s, i) => [obj(s), `/load/${i}`, `load[${i}]`] as const) : [[obj(load), '/load', 'load'] as const];
+  return list.map(([stage, path, label]) => {
+    const def = requireDef(input.registry, stage['type']);
+    const modes = def.sink?.capabilities.modes ?? ['append'];
+    const options = withDefaults(def.sink?.options, stage, ['type', 'connection']);
+    const declared = options['mode'];
+    const mode = (typeof declared === 'string' && modes.includes(declared as SinkMode)
+      ? declared : modes.includes('append') ? 'append' : modes[0]) as SinkMode;
+    options['mode'] = mode;
+    const connection = typeof stage['connection'] === 'string' ? connections[stage['connection']] : undefined;
+    return located({
+      path, label: `${label} ${def.name}`, options, definition: def, mode, ...(connection ? { connection } : {}),
+    }, input.locate(path));
+  });
+}
+
+function compileTransforms(input: CompileInput): TransformStagePlan[] {
+  const steps = Array.isArray(input.doc['transform']) ? input.doc['transform'] : [];
+  return steps.map((raw, i) => {
+    const step = obj(raw);
+    const def = input.registry.transform(String(step['type']));
+    if (!def) throw new Error(`compile: transform ${String(step['type'])} is not registered`);
+    const name = typeof step['name'] === 'string' ? ` ${step['name']}` : '';
+    return located({
+      path: `/transform/${i}`,
+      label: `transform[${i}] ${def.name}${name}`,
+      options: withDefaults(def.options, step, ['type', 'name']),
+      definition: def,
+    }, input.locate(`/transform/${i}`));
+  });
+}
+
+/** "1%" → { fraction: 0.01 }, 10 → { count: 10 }. */
+export function parseMaxRejects(value: unknown): ErrorPolicy['max_rejects'] {
+  if (typeof value === 'number') return { count: value };
+  if (typeof value === 'string' && value.endsWith('%')) return { fraction: Number.parseFloat(value) / 100 };
+  return undefined;
+}
+
+function compileErrors(input: CompileInput): ErrorPolicy {
+  const errors = obj(input.doc['errors']);
+  const dl = errors['dead_letter'];
+  const max = parseMaxRejects(errors['max_rejects']);
+  // templates such as {pipeline}/{date}/{run_id} stay in the path: the engine fills them per run
+  return { ...(typeof dl === 'string' ? { dead_letter: resolve(input.dir, dl) } : {}), ...(max ? { max_rejects: max } : {}) };
+}
+
+function compileRetry(input: CompileInput): RetryPolicy {
+  const retry = obj(input.doc['retry']);
+  const pick = (k: keyof RetryPolicy): number => (typeof retry[k] === 'number' ? retry[k] : DEFAULT_RETRY_POLICY[k]);
+  return { attempts: pick('attempts'), initial_secs: pick('initial_secs'), max_secs: pick('max_secs'), jitter: pick('jitter') };
+}
+
+function compileState(input: CompileInput): StatePlan {
+  const state = obj(input.doc['state']);
+  const dir = typeof state['dir'] === 'string' ? state['dir'] : STATE_DIR_NAME;
+  return {
+    dir: resolve(input.dir, dir),
+    ...(typeof state['connection'] === 'string' ? { connection: state['connection'] } : {}),
+    ...(typeof state['table'] === 'string' ? { table: state['table'] } : {}),
+  };
+}
+
+/** Deep-freezes plain data; definitions and the secret registry are shared objects, left alone. */
+function freeze<T>(value: T, skip: ReadonlySet<unknown>): T {
+  if (value === null || typeof value !== 'object' || skip.has(value) || Object.isFrozen(value)) return value;
+  if (ArrayBuffer.isView(value)) return value;
+  for (const key of Object.keys(value)) freeze((value as Obj)[key], skip);
+  return Object.freeze(value);
+}
+
+/** Validated document → the immutable Plan every later stage works on. */
+export function compilePlan(input: CompileInput): Plan {
+  const connections = compileConnections(input);
+  const extract = compileSource(input, connections);
+  const transforms = compileTransforms(input);
+  const loads = compileSinks(input, connections);
+  const plan: Plan = {
+    name: String(input.doc['name']),
+    file: input.file,
+    dir: input.dir,
+    vars: { ...input.vars },
+    connections,
+    extract,
+    transforms,
+    loads,
+    errors: compileErrors(input),
+    retry: compileRetry(input),
+    state: compileState(input),
+    secrets: input.secrets,
+  };
+  const skip = new Set<unknown>([input.secrets, ...input.registry.connectors, ...input.registry.transforms]);
+  return freeze(plan, skip);
+}

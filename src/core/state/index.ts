@@ -1,0 +1,7 @@
+export { readState, writeWatermark, setWatermark, resetState } from './watermark-store.js';
+export type { PipelineState, WatermarkMeta } from './watermark-store.js';
+export { acquireLock, readLock, pidAlive } from './lock.js';
+export type { AcquireOptions, LockInfo, RunLock } from './lock.js';
+export { appendHistory, readHistory } from './history.js';
+export type { RunHistoryEntry } from './history.js';
+export { stateFile, lockFile, historyFile, safeName } from './paths.js';
