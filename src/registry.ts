@@ -7,7 +7,8 @@ import { xml } from './connectors/xml/index.js';
 import { parquet } from './connectors/parquet/index.js';
 import { postgres } from './connectors/postgres/index.js';
 import { sqlite } from './connectors/sqlite/index.js';
-import { rest } from './connectors/rest/index.js';
+import { mysql } from './connectors/mysql/index.js';
+import { oracle } from './connectors/oracle/index.js';
 import { builtinTransforms } from './transforms/index.js';
 
 /**
@@ -15,7 +16,7 @@ import { builtinTransforms } from './transforms/index.js';
  * only imported by each definition's load().
  */
 export const builtinConnectors: readonly ConnectorDefinition[] = [
-  csv, ndjson, json, xml, parquet, postgres, sqlite, rest,
+  csv, ndjson, json, xml, parquet, postgres, sqlite, mysql, oracle,
 ] as unknown as readonly ConnectorDefinition[];
 
 export interface Registry {

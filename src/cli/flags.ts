@@ -9,6 +9,7 @@ export interface CommonFlags {
   readonly verbose?: boolean;
   readonly progress: boolean;
   readonly report?: string;
+  readonly metricsFile?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -35,7 +36,8 @@ export function withCommonFlags(cmd: Command): Command {
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print more detail, error causes and stack traces')
     .option('--no-progress', 'no live progress line')
-    .option('--report <file.json>', 'write a JSON report of the run to this file');
+    .option('--report <file.json>', 'write a JSON report of the run to this file')
+    .option('--metrics-file <file.prom>', 'write the run\'s metrics in Prometheus text format (textfile collector)');
 }
 
 export { collect };

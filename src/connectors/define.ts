@@ -4,6 +4,7 @@ import type { Issue, Location } from '../core/issues.js';
 import type { RecordBatch, RecordSchema, Row, SourcePosition } from '../core/records/types.js';
 import type { SecretRegistry } from '../core/secrets.js';
 import type { RetryPolicy } from '../core/engine/retry-policy.js';
+import type { StateStore } from '../core/state/store.js';
 
 /**
  * A connector is one declaration: name, option schemas, docs, examples, capabilities, lint rules
@@ -52,6 +53,8 @@ export interface SourceCapabilities {
   readonly knows_schema: boolean;
   /** can split one read into key ranges (`partition:`). */
   readonly partitioned?: boolean;
+  /** its `table` option can be templated per stream (`streams:` in the extract). */
+  readonly streams?: boolean;
 }
 
 export type SinkMode = 'append' | 'overwrite' | 'upsert';
@@ -92,6 +95,16 @@ export interface ConnectorRuntime {
   readonly sink?: SinkRuntime;
   /** opens the connection and reports problems (validate --connections). */
   checkConnection?(connection: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]>;
+  /** watermarks kept in a table of this connection (`state: { connection, table }`). */
+  stateStore?(connection: Record<string, unknown>, ctx: StateStoreContext): Promise<StateStore>;
+}
+
+export interface StateStoreContext {
+  readonly signal: AbortSignal;
+  /** the state table, possibly schema-qualified; created on first use if missing. */
+  readonly table: string;
+  readonly pipeline: PipelineInfo;
+  readonly retry: RetryPolicy;
 }
 
 /** What every stage gets from the engine. */
@@ -157,6 +170,11 @@ export interface SourceRuntime {
   describe?(options: Record<string, unknown>, ctx: SourceContext): Promise<SourceDescription>;
   /** validate --connections: the table/file/endpoint exists. */
   check?(options: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]>;
+  /**
+   * The catalog's tables (and views), each spelled as `table:` accepts it ('sales.orders'), for
+   * `streams:` patterns. Sources with the `streams` capability implement it.
+   */
+  listTables?(options: Record<string, unknown>, ctx: SourceContext): Promise<string[]>;
 }
 
 export interface SinkContext extends StageContext {

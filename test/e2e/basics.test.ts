@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, tempDir } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, removeTempDirs, cli, tempDir } from './helpers.js';
 
 describe('etl-cli basics (built bin)', () => {
   let dir: string;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     assertBuilt();
     dir = await tempDir();

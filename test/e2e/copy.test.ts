@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, csvRows, listFiles, tempDir, write } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, removeTempDirs, cli, csvRows, listFiles, tempDir, write } from './helpers.js';
 
 describe('etl-cli copy (built bin)', () => {
   let dir: string;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     assertBuilt();
     dir = await tempDir();

@@ -17,3 +17,27 @@ describe('generated docs', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('README yaml examples', () => {
+  it('every ```yaml block with `version:` in README.md validates', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { cli, tempDir, removeTempDirs } = await import('./helpers.js');
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').filter((b) => /^version:/m.test(b));
+    expect(blocks.length).toBeGreaterThan(0);
+    const dir = await tempDir();
+    const env: Record<string, string> = {};
+    const files: string[] = [];
+    for (const [i, block] of blocks.entries()) {
+      for (const m of block.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)) env[m[1] as string] = 'postgres://u@localhost/db';
+      const name = `readme-${i + 1}.yml`;
+      await writeFile(join(dir, name), block);
+      files.push(name);
+    }
+    const r = await cli(['validate', ...files], { cwd: dir, env });
+    await removeTempDirs();
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

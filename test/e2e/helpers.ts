@@ -1,15 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** End-to-end helpers: run the BUILT bin in a temp dir; never import src. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'etl-cli.js');
+/** ETL_CLI_E2E_BIN points the tests at another build of the same CLI (a scratch outDir). */
+export const BIN = process.env.ETL_CLI_E2E_BIN ?? join(ROOT, 'bin', 'etl-cli.js');
 
 export function assertBuilt(): void {
+  if (process.env.ETL_CLI_E2E_BIN) return;
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
 }
 
@@ -63,8 +65,17 @@ export async function cli(args: readonly string[], options: CliOptions): Promise
   return done;
 }
 
+const created: string[] = [];
+
 export async function tempDir(prefix = 'etl-e2e-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+/** afterAll: removes every temp dir this test file created. */
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 /** Every file under dir (relative paths, sorted), including hidden ones. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, csvRows, listFiles, tempDir, write } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, removeTempDirs, cli, csvRows, listFiles, tempDir, write } from './helpers.js';
 
 const PIPELINE = `version: 1
 name: people
@@ -59,6 +59,7 @@ load:
 
 describe('etl-cli run (built bin)', () => {
   let dir: string;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     assertBuilt();
     dir = await tempDir();

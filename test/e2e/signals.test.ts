@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, collect, listFiles, spawnCli, tempDir, waitForStderr, write, writeLargeCsv } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, removeTempDirs, cli, collect, listFiles, spawnCli, tempDir, waitForStderr, write, writeLargeCsv } from './helpers.js';
 
 const BIG = `version: 1
 name: big
@@ -18,6 +18,7 @@ state:
 
 describe('etl-cli interruption, crashes and the run lock (built bin)', () => {
   let dir: string;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     assertBuilt();
     dir = await tempDir();
@@ -37,6 +38,18 @@ describe('etl-cli interruption, crashes and the run lock (built bin)', () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/"type":"error".*"exit_code":130/);
     expect(await leftovers()).toEqual([]);
+  });
+
+  it('a second SIGINT exits at once with 130, never leaving a file under the target name', async () => {
+    const child = spawnCli(['run', 'big.yml', '--log-format', 'json', '--force'], { cwd: dir });
+    const done = collect(child, 60_000);
+    child.stdin?.end();
+    await waitForStderr(child, /"type":"batch\.(read|written)"/);
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(await listFiles(dir)).not.toContain('big.ndjson');
   });
 
   it('SIGKILL during a run leaves no file under the target name', async () => {

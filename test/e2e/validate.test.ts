@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, listFiles, ROOT, tempDir, write } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, removeTempDirs, cli, listFiles, ROOT, tempDir, write } from './helpers.js';
 
 const BROKEN = `version: 1
 name: broken
@@ -29,6 +29,7 @@ load:
 
 describe('etl-cli validate and create (built bin)', () => {
   let dir: string;
+  afterAll(removeTempDirs);
   beforeAll(async () => {
     assertBuilt();
     dir = await tempDir();
@@ -57,6 +58,20 @@ describe('etl-cli validate and create (built bin)', () => {
     expect(both.code).toBe(2);
     expect(both.stdout).toContain('good.yml: ok');
     expect(both.stderr).toMatch(/^broken\.yml:6:\d+: error:/m);
+  });
+
+  it('--connections also checks that tables and files exist', async () => {
+    const d = await tempDir();
+    await write(d, 'in.csv', 'id\n1\n');
+    expect((await cli(['copy', 'in.csv', 'sqlite:c.db', '--table', 'present'], { cwd: d })).code).toBe(0);
+    const text = 'version: 1\nname: vc\nconnections:\n  db: { type: sqlite, path: c.db }\nextract:\n  type: sqlite\n  connection: db\n  table: absent\nload:\n  type: csv\n  path: o.csv\n';
+    await write(d, 'vc.yml', text);
+    expect((await cli(['validate', 'vc.yml'], { cwd: d })).code).toBe(0);
+    const checked = await cli(['validate', 'vc.yml', '--connections'], { cwd: d });
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toMatch(/^vc\.yml:\d+:\d+: error: .*absent/m);
+    await write(d, 'ok.yml', text.replace('absent', 'present'));
+    expect((await cli(['validate', 'ok.yml', '--connections'], { cwd: d })).code).toBe(0);
   });
 
   it('a missing pipeline file is exit 2 with the file named', async () => {

@@ -15,11 +15,18 @@ export interface DebugFlags extends CommonFlags {
 /** Resolves on the next line of stdin, or rejects when the run is aborted. */
 async function waitForEnter(cli: CliContext): Promise<void> {
   const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: cli.stderr });
+  const stdin = process.stdin as NodeJS.ReadStream & { ref?: () => void; unref?: () => void };
+  stdin.ref?.();
+  const rl = createInterface({ input: stdin, output: cli.stderr });
+  // readline turns Ctrl-C into its own event: make it the real signal, which aborts the run
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
     await rl.question('press Enter for the next stage (Ctrl-C stops) ', { signal: cli.signal });
   } finally {
     rl.close();
+    // a paused TTY stdin still holds the event loop open
+    stdin.pause();
+    stdin.unref?.();
   }
 }
 

@@ -5,7 +5,8 @@ import type { CommonFlags } from '../flags.js';
 import { loadPlan } from '../load.js';
 import { toCliError } from '../render/error.js';
 import { createEventRenderer } from '../render/progress.js';
-import { writeReport } from '../render/report.js';
+import { renderMetrics } from '../render/metrics.js';
+import { writeAtomic, writeReport } from '../render/report.js';
 import { renderRunSummary } from '../render/summary.js';
 
 export interface RunFlags extends CommonFlags {
@@ -37,6 +38,15 @@ export function printSummary(cli: CliContext, report: RunReport): void {
   for (const line of renderRunSummary(report)) cli.out(line);
 }
 
+/** --report and --metrics-file, written after success and after failure alike. */
+async function writeOutputs(cli: CliContext, flags: RunFlags, report: RunReport | Record<string, unknown>): Promise<void> {
+  if (flags.report) await writeReport(cli, flags.report, report);
+  if (flags.metricsFile) {
+    const metrics = renderMetrics(report as Parameters<typeof renderMetrics>[0]);
+    await writeAtomic(flags.metricsFile, cli.redact(metrics));
+  }
+}
+
 export async function runCommand(cli: CliContext, file: string, flags: RunFlags): Promise<void> {
   try {
     const plan = await loadPlan(cli, file, flags);
@@ -57,9 +67,10 @@ export async function runCommand(cli: CliContext, file: string, flags: RunFlags)
       renderer.stop();
     }
     printSummary(cli, report);
-    if (flags.report) await writeReport(cli, flags.report, report);
+    await writeOutputs(cli, flags, report);
   } catch (err) {
-    if (flags.report) await writeReport(cli, flags.report, failedReport(toCliError(cli, err), file));
+    // the run's own error matters more than a failure to write its report
+    await writeOutputs(cli, flags, failedReport(toCliError(cli, err), file)).catch((e: unknown) => cli.err(`warning: ${(e as Error).message}`));
     throw err;
   }
 }

@@ -27,7 +27,7 @@ function rejectLines(snapshot: DebugStageSnapshot): string[] {
   const lines = [`rejects (${fmt(snapshot.rejects.length)}):`];
   for (const r of snapshot.rejects.slice(0, 20)) {
     const at = r.position ? `${r.position}: ` : '';
-    const rule = r.rule ? ` [${r.rule}]` : '';
+    const rule = r.rule && !r.reason.includes(r.rule) ? ` [${r.rule}]` : '';
     lines.push(`  ${at}${r.reason}${rule}`);
     lines.push(`    ${truncate(typeof r.record === 'string' ? r.record : JSON.stringify(r.record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)), 120)}`);
   }

@@ -107,7 +107,7 @@ export function printError(cli: CliContext, err: EtlError): void {
   const label = cli.paint(31, 'error:');
   if (err instanceof ConfigError && err.issues.length > 0) {
     for (const line of formatIssues(err.issues)) cli.err(line);
-    cli.err(`${label} ${err.message}: ${countLine(err.issues)}`);
+    cli.err(`${label} ${err.message}`);
     return;
   }
   cli.err(`${label} ${err.message}`);

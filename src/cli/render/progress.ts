@@ -74,7 +74,9 @@ export async function createEventRenderer(cli: CliContext, options: { progress: 
   }
   if (cli.quiet) return { events: () => {}, stop: () => {} };
   const counters = new Counters();
-  const spinner = options.progress && cli.stderr.isTTY ? await startSpinner(cli) : undefined;
+  // a terminal without a width (some CI ptys) makes a spinner redraw forever: plain lines there
+  const tty = Boolean(cli.stderr.isTTY) && (cli.stderr.columns ?? 0) > 0;
+  const spinner = options.progress && tty ? await startSpinner(cli) : undefined;
   const timer = spinner ? setInterval(() => (spinner.text = cli.redact(counters.line())), 100) : undefined;
   timer?.unref();
   const events: EventSink = (event) => {

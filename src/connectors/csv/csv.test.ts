@@ -82,6 +82,8 @@ describe('csv source', () => {
   it('handles a backslash escape, CR-only and CRLF files with exact lines', async () => {
     const esc = await readCsv('a,b\n1,"x\\"y"\n2,"z"\n', { escape: '\\', infer: false });
     expect(esc.rows).toEqual([{ a: '1', b: 'x"y' }, { a: '2', b: 'z' }]);
+    const single = await readCsv("a,b\n1,'x''y, z'\n", { quote: "'", infer: false });
+    expect(single.rows).toEqual([{ a: '1', b: "x'y, z" }]);
     const cr = await readCsv('a,b\r1,"p\rq"\r2,x\r3\r', { infer: false });
     expect(cr.rows).toEqual([{ a: '1', b: 'p\rq' }, { a: '2', b: 'x' }]);
     expect(cr.batches[0]!.origin?.map((o) => o?.line)).toEqual([2, 4]);

@@ -26,6 +26,14 @@ describe('file connector examples validate', () => {
     }
   }
 
+  it('warns about a .tsv path without a delimiter and rejects quote == delimiter', async () => {
+    const yaml = 'version: 1\nname: tsv\nextract:\n  type: csv\n  path: a.tsv\nload:\n  type: csv\n  path: b.csv\n  delimiter: ";"\n  quote: ";"\n';
+    const result = await loadPipelineText(yaml, '/tmp/tsv.yml', { registry, environment: {} });
+    const tsv = result.issues.find((i) => i.code === 'W_CSV_TSV_DELIMITER');
+    expect(tsv).toMatchObject({ severity: 'warning', path: '/extract/path', location: { line: 5 } });
+    expect(result.issues.find((i) => i.code === 'E_CSV_QUOTE_IS_DELIMITER')).toMatchObject({ severity: 'error', path: '/load/quote' });
+  });
+
   it('rejects an unknown option with a location', async () => {
     const yaml = 'version: 1\nname: bad\nextract: { type: csv, path: a.csv, delimeter: ";" }\nload: { type: ndjson, path: b.ndjson }\n';
     const result = await loadPipelineText(yaml, '/tmp/bad.yml', { registry, environment: {} });

@@ -1,4 +1,5 @@
-import { defineConnector } from '../define.js';
+import type { Issue } from '../../core/issues.js';
+import { defineConnector, type ConnectorLintInput, type LintContext } from '../define.js';
 import { csvSinkOptions, csvSourceOptions } from './options.js';
 
 const docs = `Reads and writes delimited text files (CSV, TSV), plain or gzip-compressed.
@@ -6,9 +7,9 @@ const docs = `Reads and writes delimited text files (CSV, TSV), plain or gzip-co
 ## Source
 Streams the file in chunks (papaparse), in batches of \`batch_size\` rows, with bounded memory.
 - \`path\` (required): file to read, relative to the pipeline file; \`-\` reads stdin. Templates \`{pipeline}\`, \`{date}\`, \`{run_id}\`.
-- \`header\` (true): the first record holds the column names; they must be unique and non-empty. \`false\` names columns \`column_1\`, \`column_2\`, …
-- \`delimiter\` (\`,\`): field separator. For \`.tsv\` files set \`delimiter: "\\t"\` (a tab; the two characters \`\\t\` are accepted too).
-- \`quote\` (\`"\`), \`escape\` (\`"\`): quoting per RFC 4180; a quote inside a quoted field is doubled.
+- \`header\` (true): the first record holds the column names (spaces around them are trimmed); they must be unique and non-empty. \`false\` names columns \`column_1\`, \`column_2\`, …
+- \`delimiter\` (\`,\`): field separator. For \`.tsv\` files set \`delimiter: "\\t"\` (a tab; the two characters \`\\t\` are accepted too): the delimiter is never guessed from the extension, and \`validate\` warns about a \`.tsv\` path without one.
+- \`quote\` (\`"\`), \`escape\` (default: the quote): quoting per RFC 4180, where a quote inside a quoted field is doubled; set \`escape: "\\\\"\` for backslash-escaped quotes.
 - \`encoding\` (utf8): any WHATWG label (utf8, utf16le, latin1, windows-1252, shift_jis…). A byte order mark is removed. Bytes that are invalid UTF-8/UTF-16 stop the run with an error naming the line.
 - \`compression\` (auto): \`auto\` reads gzip when the name ends in \`.gz\` or the file starts with the gzip magic bytes; \`gzip\`; \`none\`.
 - \`columns\`: types that override inference, e.g. \`{ id: integer, amount: decimal, zip: string }\`.
@@ -33,6 +34,23 @@ extract: { type: csv, path: data/orders.csv, columns: { amount: decimal } }
 load: { type: csv, path: out/orders-{date}.csv.gz }
 \`\`\`
 `;
+
+/** .tsv without a delimiter is almost surely a mistake; a quote equal to the delimiter cannot parse. */
+function lint(input: ConnectorLintInput, ctx: LintContext): readonly Issue[] {
+  if (input.role === 'connection') return [];
+  const { path, delimiter, quote } = input.options;
+  const issues: Issue[] = [];
+  if (typeof path === 'string' && /\.tsv(\.gz)?$/i.test(path) && delimiter === undefined) {
+    issues.push({
+      ...ctx.issue(`${input.path}/path`, 'W_CSV_TSV_DELIMITER', `${path} looks tab-separated but delimiter is ","`, 'set delimiter: "\\t"'),
+      severity: 'warning',
+    });
+  }
+  if (typeof quote === 'string' && quote === (delimiter ?? ',')) {
+    issues.push(ctx.issue(`${input.path}/quote`, 'E_CSV_QUOTE_IS_DELIMITER', `quote and delimiter are both "${quote}"`, 'use different characters'));
+  }
+  return issues;
+}
 
 export const csv = defineConnector({
   name: 'csv',
@@ -74,6 +92,7 @@ load:
     },
   ],
   extensions: ['.csv', '.csv.gz', '.tsv', '.tsv.gz'],
+  lint,
   load: async () => ({
     source: (await import('./source.js')).csvSource,
     sink: (await import('./sink.js')).csvSink,

@@ -10,7 +10,9 @@ export const csvSourceOptions = Type.Object(
     header: Type.Optional(Type.Boolean({ default: true, description: 'The first record holds the column names. false → column_1, column_2, …' })),
     delimiter: Type.Optional(Type.String({ minLength: 1, default: ',', description: 'Field separator ("\\t" for TSV, ";" …).' })),
     quote: char('Quote character.', '"'),
-    escape: char('Escape character for a quote inside a quoted field (RFC 4180: the quote itself).', '"'),
+    escape: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 1, description: 'Escape character for a quote inside a quoted field; default: the quote itself (RFC 4180 doubling).' }),
+    ),
     encoding: Type.Optional(Type.String({ minLength: 1, default: 'utf8', description: 'Text encoding: utf8, utf16le, latin1, windows-1252, shift_jis … A BOM is removed.' })),
     compression: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('gzip'), Type.Literal('none')], {

@@ -48,6 +48,12 @@ describe('ndjson source', () => {
     expect(batches[1]!.origin).toEqual([{ file: 'in.ndjson', line: 3, row: 3 }]);
   });
 
+  it('widens mixed numbers without loss', async () => {
+    const { rows, batches } = await readNdjson('{"a":1.5,"b":1}\n{"a":12345678901234567,"b":12345678901234567}\n');
+    expect(batches[0]!.schema.columns.map((c) => c.type)).toEqual(['decimal', 'integer']);
+    expect(rows).toEqual([{ a: '1.5', b: 1 }, { a: '12345678901234567', b: 12345678901234567n }]);
+  });
+
   it('rejects invalid, non-object, ill-typed and truncated lines with line numbers', async () => {
     const text = '{"id":1}\n\nnot json\n[1,2]\n{"id":"x"}\r\n{"id":4}\n{"id":5,"na';
     const { rows, rejects } = await readNdjson(text, 1);

@@ -11,17 +11,17 @@ export const connectionSchema = Type.Object(
       description: 'postgres://user:password@host:port/database?sslmode=require. Fields given next to it override its parts.',
     })),
     host: Type.Optional(Type.String({ minLength: 1, description: 'Server host name, IP or Unix socket directory.' })),
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, default: 5432, description: 'Server port.' })),
+    // no schema defaults for parts a url can carry: the plan fills defaults in, and they would override the url
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Server port (default 5432, or the url\'s).' })),
     user: Type.Optional(Type.String({ minLength: 1, description: 'Role to log in as.' })),
     password: Type.Optional(Type.String({ writeOnly: true, 'x-secret': true, description: 'Password; use ${env:...} or ${file:...}.' })),
     database: Type.Optional(Type.String({ minLength: 1, description: 'Database name.' })),
     ssl: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('require'), Type.Literal('verify-full')], {
-      default: false,
-      description: "TLS: false | 'require' (encrypted, certificate not checked) | true or 'verify-full' (certificate and host name checked).",
+      description: "TLS (default false, or the url's sslmode): false | 'require' (encrypted, certificate not checked) | true or 'verify-full' (certificate and host name checked).",
     })),
     connect_timeout_secs: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'Give up connecting after this many seconds.' })),
     statement_timeout_secs: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Server-side statement_timeout for every statement of the session.' })),
-    application_name: Type.Optional(Type.String({ default: 'etl-cli', description: 'Shown in pg_stat_activity.' })),
+    application_name: Type.Optional(Type.String({ description: 'Shown in pg_stat_activity (default etl-cli).' })),
   },
   { additionalProperties: false },
 );

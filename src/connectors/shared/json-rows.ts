@@ -19,7 +19,8 @@ export function preciseNumberValue(token: string): number | bigint | PreciseNumb
   return new PreciseNumber(normaliseDecimal(token) ?? token);
 }
 
-type Kind = 'null' | 'string' | 'date' | 'timestamp' | 'integer' | 'number' | 'decimal' | 'boolean' | 'json';
+/** `bigint`: an integer beyond 2^53 (column type integer, but mixed with fractions it needs decimal). */
+type Kind = 'null' | 'string' | 'date' | 'timestamp' | 'integer' | 'bigint' | 'number' | 'decimal' | 'boolean' | 'json';
 
 function kindOf(v: unknown): Kind {
   if (v === null || v === undefined) return 'null';
@@ -29,7 +30,7 @@ function kindOf(v: unknown): Kind {
     case 'number':
       return Number.isSafeInteger(v) ? 'integer' : 'number';
     case 'bigint':
-      return 'integer';
+      return 'bigint';
     case 'boolean':
       return 'boolean';
     default:
@@ -37,7 +38,7 @@ function kindOf(v: unknown): Kind {
   }
 }
 
-const NUMERIC_RANK: Partial<Record<Kind, number>> = { integer: 1, number: 2, decimal: 3 };
+const NUMERIC_RANK: Partial<Record<Kind, number>> = { integer: 1, bigint: 2, number: 2, decimal: 3 };
 
 /** The narrowest type that holds both kinds without loss; json when they do not mix. */
 function widen(a: Kind, b: Kind): Kind {
@@ -45,7 +46,10 @@ function widen(a: Kind, b: Kind): Kind {
   if (a === 'null') return b;
   const ra = NUMERIC_RANK[a];
   const rb = NUMERIC_RANK[b];
-  if (ra !== undefined && rb !== undefined) return ra > rb ? a : b;
+  if (ra !== undefined && rb !== undefined) {
+    if ((a === 'bigint' && b === 'number') || (a === 'number' && b === 'bigint')) return 'decimal';
+    return ra > rb ? a : b;
+  }
   if ((a === 'date' && b === 'timestamp') || (a === 'timestamp' && b === 'date')) return 'timestamp';
   if ([a, b].every((k) => k === 'string' || k === 'date' || k === 'timestamp')) return 'string';
   return 'json';
@@ -137,7 +141,7 @@ export class JsonBatchBuilder {
       }
     }
     for (const [name, kind] of fresh) {
-      const type: ColumnType = this.overrides[name] ?? (kind === 'null' ? 'string' : kind);
+      const type: ColumnType = this.overrides[name] ?? (kind === 'null' ? 'string' : kind === 'bigint' ? 'integer' : kind);
       this.known.set(name, this.columns.length);
       this.columns.push({ name, type });
     }

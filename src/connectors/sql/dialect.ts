@@ -21,6 +21,8 @@ export interface Dialect {
   readonly types: TypeMap;
   /** splits and quotes a possibly schema-qualified table name. */
   table(text: string): { readonly name: QualifiedName; readonly sql: string };
+  /** keyword before a derived table's alias: 'AS ' (default); Oracle allows none (''). */
+  readonly subqueryAs?: string;
 }
 
 export interface DialectParts {
@@ -28,6 +30,7 @@ export interface DialectParts {
   readonly placeholder: (index: number) => string;
   readonly types: TypeMap;
   readonly quoteIdent?: (name: string) => string;
+  readonly subqueryAs?: string;
 }
 
 export function createDialect(parts: DialectParts): Dialect {
@@ -37,6 +40,7 @@ export function createDialect(parts: DialectParts): Dialect {
     quoteIdent: quote,
     placeholder: parts.placeholder,
     types: parts.types,
+    ...(parts.subqueryAs !== undefined ? { subqueryAs: parts.subqueryAs } : {}),
     table(text) {
       const name = splitQualifiedName(text);
       const sql = name.schema === undefined ? quote(name.name) : `${quote(name.schema)}.${quote(name.name)}`;
@@ -79,7 +83,7 @@ export function incrementalQuery(
     where.push(`${col} <= ${dialect.placeholder(params.length)}`);
   }
   const filter = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
-  return { sql: `SELECT * FROM ${subquery(base.sql)} AS src${filter} ORDER BY ${col}`, params };
+  return { sql: `SELECT * FROM ${subquery(base.sql)} ${dialect.subqueryAs ?? 'AS '}src${filter} ORDER BY ${col}`, params };
 }
 
 /** `(<sql>)` for use in FROM: trailing `;` removed, a trailing line comment cannot eat the `)`. */

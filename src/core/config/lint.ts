@@ -5,6 +5,7 @@ import { suggestion } from './did-you-mean.js';
 import { pointerJoin, type SourceMap } from './locate.js';
 import { incrementalUnsupported } from './schema-issues.js';
 import { stageLabel, stageOf } from './where.js';
+import { lintStreams, streamLintOptions } from './streams-lint.js';
 
 type Obj = Record<string, unknown>;
 
@@ -64,6 +65,7 @@ export function lintDocument(input: LintInput): Issue[] {
   }
   issues.push(...lintTransforms(input, ctx));
   issues.push(...lintPolicies(input, ctx, connections));
+  issues.push(...lintStreams(doc, ctx, sinkPointers(doc)));
   // a key the schema already flagged gets no second issue
   const flagged = new Set(input.schemaIssues.filter((i) => i.severity === 'error').map((i) => i.path));
   return issues.filter((i) => !flagged.has(i.path));
@@ -84,7 +86,8 @@ function lintStage(input: LintInput, ctx: LintContext, path: string, connections
     const connName = options['connection'];
     const conn = typeof connName === 'string' && isObject(connections[connName]) ? connections[connName] : undefined;
     const role = stage.kind === 'source' ? 'source' : 'sink';
-    const own = runLint(def.name, () => def.lint!({ role, options, path, ...(conn ? { connection: conn } : {}) }, ctx), ctx, path, input.schemaIssues);
+    // a streams extract is linted as the `table:` read each stream will be
+    const own = runLint(def.name, () => def.lint!({ role, options: role === 'source' && options['streams'] !== undefined ? streamLintOptions(options) : options, path, ...(conn ? { connection: conn } : {}) }, ctx), ctx, path, input.schemaIssues);
     // one issue per problem: a connector re-checking what the core checked (upsert key) is dropped
     const taken = new Set(issues.map((i) => i.path));
     issues.push(...own.filter((i) => !taken.has(i.path)));
@@ -173,6 +176,9 @@ function lintPolicies(input: LintInput, ctx: LintContext, connections: Obj): Iss
   const conn = isObject(state) ? state['connection'] : undefined;
   if (typeof conn === 'string' && connections[conn] === undefined) {
     issues.push(ctx.issue('/state/connection', 'E_CONNECTION_MISSING', `connection \`${conn}\` used by \`state\` is not defined${suggestion(conn, Object.keys(connections))}`));
+  }
+  if (isObject(state) && state['table'] !== undefined && conn === undefined) {
+    issues.push(ctx.issue('/state/table', 'E_STATE_TABLE', '`state.table` needs `state.connection`', 'add `connection: NAME` (a postgres or sqlite connection) next to it, or remove `table`'));
   }
   return issues;
 }

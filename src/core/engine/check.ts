@@ -1,8 +1,10 @@
-import type { CheckContext, ConnectorDefinition, ConnectorRuntime } from '../../connectors/define.js';
+import type { CheckContext, ConnectorDefinition, ConnectorRuntime, PipelineInfo } from '../../connectors/define.js';
 import { EtlError } from '../errors.js';
 import type { Issue, Location } from '../issues.js';
 import type { Plan } from '../plan/types.js';
 import { makeRunId, pipelineInfo } from './context.js';
+import { loadRuntimes } from './runtimes.js';
+import { expandStreams, streamPlan } from './streams.js';
 
 interface CheckTarget {
   readonly path: string;
@@ -33,8 +35,13 @@ export async function checkPipeline(plan: Plan, options: { signal: AbortSignal }
   const ctxFor = (path: string, connection?: Record<string, unknown>): CheckContext => ({
     signal: options.signal, pipeline, path, issue, ...(connection ? { connection } : {}),
   });
-  const targets = checkTargets(plan);
   const issues: Issue[] = [];
+  let targets = checkTargets(plan);
+  if (plan.extract.streams) {
+    // each stream's table is checked, and the sinks as the first stream would use them
+    const subs = await guardedStreams(plan, pipeline, options.signal, issue, issues);
+    targets = subs.flatMap((sub, i) => checkTargets(sub).filter((t) => t.role === 'source' || i === 0));
+  }
   const runtimes = new Map<ConnectorDefinition, Promise<ConnectorRuntime>>();
   const runtime = (d: ConnectorDefinition): Promise<ConnectorRuntime> => {
     if (!runtimes.has(d)) runtimes.set(d, d.load());
@@ -59,6 +66,20 @@ export async function checkPipeline(plan: Plan, options: { signal: AbortSignal }
   }
   return issues;
 }
+
+async function guardedStreams(plan: Plan, info: PipelineInfo, signal: AbortSignal, issue: IssueFn, out: Issue[]): Promise<Plan[]> {
+  try {
+    const rt = await loadRuntimes(plan);
+    const streams = await expandStreams({ plan, info, signal, events: () => undefined, reject: () => undefined }, rt.source);
+    return streams.map((s) => streamPlan(plan, s));
+  } catch (err) {
+    const e = err instanceof EtlError ? err : undefined;
+    out.push(issue('/extract/streams', e?.code ?? 'E_CHECK', (err as Error).message, e?.hint));
+    return [];
+  }
+}
+
+type IssueFn = (path: string, code: string, message: string, hint?: string) => Issue;
 
 async function guarded(
   path: string,

@@ -1,8 +1,10 @@
 import type { SinkPlan } from '../../connectors/define.js';
 import type { Plan } from '../plan/types.js';
 import type { RecordBatch, RecordSchema } from '../records/types.js';
-import { sinkContext, sourceContext, transformContext } from './context.js';
+import { makeRunId, pipelineInfo, sinkContext, sourceContext, transformContext } from './context.js';
 import { openPreview } from './preview.js';
+import { loadRuntimes } from './runtimes.js';
+import { expandStreams, streamPlan } from './streams.js';
 import type { Preview } from './preview.js';
 import { schemaColumns } from './report.js';
 import { meter, newStats, tagError } from './stream.js';
@@ -18,6 +20,7 @@ const KEEP_REJECTS = 50;
  * each transform and for each sink's plan, calls `on_stage(snapshot)`. Never writes anything.
  */
 export async function debugPipeline(plan: Plan, options: DebugOptions): Promise<void> {
+  if (plan.extract.streams) return debugPipeline(await firstStream(plan, options), options);
   const pv = await openPreview(plan, options, 'debug', KEEP_REJECTS);
   const shown = options.sample_size ?? DEFAULT_SHOWN;
   const stop = options.stop_after ?? Infinity;
@@ -118,4 +121,13 @@ function snapshot(pv: Preview, index: number, st: StageStats, schema: RecordSche
       ...(r.position === undefined ? {} : { position: r.position }),
     })),
   };
+}
+
+/** debug of a `streams:` pipeline looks at its first stream (said in an info event). */
+async function firstStream(plan: Plan, options: DebugOptions): Promise<Plan> {
+  const rt = await loadRuntimes(plan);
+  const info = pipelineInfo(plan, options.run_id ?? makeRunId(), new Date().toISOString());
+  const streams = await expandStreams({ plan, info, signal: options.signal, events: options.events, reject: () => undefined }, rt.source);
+  options.events({ type: 'info', message: `debug shows the first of ${streams.length} streams: ${streams[0]!}` });
+  return streamPlan(plan, streams[0]!);
 }

@@ -8,6 +8,7 @@ import { fractionVerdict, openPreview } from './preview.js';
 import type { Preview } from './preview.js';
 import { schemaColumns, summarize } from './report.js';
 import { planSinks } from './sinks.js';
+import { dryRunStreams } from './dry-run-streams.js';
 import { checkSignal, pullFirst } from './stream.js';
 import type { DryRunReport, EngineOptions } from './types.js';
 
@@ -18,6 +19,7 @@ const KEEP_REJECTS = 20;
  * no target, no state, no lock, no dead letter. Says what a run would do.
  */
 export async function dryRunPipeline(plan: Plan, options: EngineOptions): Promise<DryRunReport> {
+  if (plan.extract.streams) return dryRunStreams(plan, options, dryRunPipeline);
   const pv = await openPreview(plan, options, 'dry-run', KEEP_REJECTS);
   const t0 = performance.now();
   try {

@@ -2,7 +2,7 @@ import type { IncrementalWindow, PipelineInfo } from '../../connectors/define.js
 import type { EtlError } from '../errors.js';
 import { DataQualityError, InterruptedError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { readState } from '../state/index.js';
+import { openStateStore } from '../state/index.js';
 import { makeRunId, pipelineInfo } from './context.js';
 import type { ContextBase } from './context.js';
 import { RejectCollector } from './rejects.js';
@@ -55,7 +55,7 @@ export async function openPreview(plan: Plan, options: EngineOptions, mode: 'dry
   const dispose = (): void => options.signal.removeEventListener('abort', onAbort);
   try {
     const rt = await loadRuntimes(plan);
-    const window = await previewWindow(plan);
+    const window = await previewWindow(plan, { signal: controller.signal, pipeline: info });
     return {
       info, base, collector, rt, controller, fail, dispose,
       ...(window ? { window } : {}),
@@ -69,10 +69,16 @@ export async function openPreview(plan: Plan, options: EngineOptions, mode: 'dry
 }
 
 /** The window a run would read now (stored watermark or initial); reading state writes nothing. */
-async function previewWindow(plan: Plan): Promise<IncrementalWindow | undefined> {
+async function previewWindow(plan: Plan, ctx: { signal: AbortSignal; pipeline: PipelineInfo }): Promise<IncrementalWindow | undefined> {
   const inc = plan.extract.incremental;
   if (!inc) return undefined;
-  const stored = (await readState(plan))?.watermark;
+  const store = await openStateStore(plan, ctx);
+  let stored: string | undefined;
+  try {
+    stored = (await store.read(plan.name, plan.extract.stream ?? ''))?.watermark;
+  } finally {
+    await store.close();
+  }
   return computeWindow({ incremental: inc, ...(stored === undefined ? {} : { stored }) });
 }
 

@@ -1,9 +1,12 @@
 import type { EtlError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { acquireLock, appendHistory } from '../state/index.js';
-import { makeRunId } from './context.js';
+import { acquireLock, openStateStore } from '../state/index.js';
+import type { RunLock, StateStore } from '../state/index.js';
+import { finishBookkeeping } from './bookkeeping.js';
+import { makeRunId, pipelineInfo } from './context.js';
+import { runStreams } from './run-streams.js';
 import { RunSession } from './session.js';
-import { checkSignal, toEtlError } from './stream.js';
+import { checkSignal } from './stream.js';
 import type { RunOptions, RunReport } from './types.js';
 
 /** An EtlError thrown by runPipeline carries the partial report, so `--report` can still be written. */
@@ -13,23 +16,41 @@ export type RunFailure = EtlError & { report?: RunReport };
  * Runs the pipeline: lock, read past the watermark, stream source → transforms → sinks, commit,
  * then save the dead letter and the watermark. Resolves with the report; on failure throws an
  * EtlError (exit code on it) with the partial report attached as `error.report`.
+ * A `streams:` pipeline runs one sub-run per stream under the one lock (run-streams.ts).
  */
 export async function runPipeline(plan: Plan, options: RunOptions): Promise<RunReport> {
   checkSignal(options.signal);
   const started = new Date();
   const run_id = options.run_id ?? makeRunId(started);
-  const session = new RunSession(plan, options, run_id, started);
-  let lock;
+  // exit 4 before anything is touched
+  const lock = await acquireLock(plan, { run_id, events: options.events, ...(options.force ? { force: true } : {}) });
+  let store: StateStore | undefined;
   try {
-    // exit 4 before anything is touched
-    lock = await acquireLock(plan, { run_id, events: options.events, ...(options.force ? { force: true } : {}) });
+    store = await openStateStore(plan, { signal: options.signal, pipeline: pipelineInfo(plan, run_id, started.toISOString()) });
   } catch (err) {
-    session.dispose();
+    await lock.release().catch(() => undefined);
     throw err;
   }
+  try {
+    if (plan.extract.streams) return await runStreams(plan, options, { run_id, started, lock, store });
+    return await runOne(plan, options, { run_id, started, lock, store });
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+}
+
+export interface RunScope {
+  readonly run_id: string;
+  readonly started: Date;
+  readonly lock: RunLock;
+  readonly store: StateStore;
+}
+
+async function runOne(plan: Plan, options: RunOptions, scope: RunScope): Promise<RunReport> {
+  const session = new RunSession(plan, options, scope.run_id, scope.started, scope.store);
   let error: EtlError | undefined;
   try {
-    options.events({ type: 'run.started', pipeline: plan.name, run_id, mode: 'run', at: session.info.started_at });
+    options.events({ type: 'run.started', pipeline: plan.name, run_id: scope.run_id, mode: 'run', at: session.info.started_at });
     await session.execute();
   } catch (err) {
     error = session.finalError(err);
@@ -38,37 +59,10 @@ export async function runPipeline(plan: Plan, options: RunOptions): Promise<RunR
   const report = session.report(error);
   session.emitFinished(report);
   session.dispose();
-  await finishBookkeeping(plan, report, session, lock.release);
+  await finishBookkeeping(plan, report, options.events, scope.lock.release);
   if (error) {
     (error as RunFailure).report = report;
     throw error;
   }
   return report;
-}
-
-/** History line and lock release: failures here must not hide the run's own outcome. */
-async function finishBookkeeping(plan: Plan, report: RunReport, session: RunSession, release: () => Promise<void>): Promise<void> {
-  try {
-    await appendHistory(plan, {
-      run_id: report.run_id,
-      pipeline: report.pipeline,
-      status: report.status,
-      started_at: report.started_at,
-      finished_at: report.finished_at,
-      ms: report.ms,
-      rows_read: report.rows_read,
-      rows_written: report.rows_written,
-      rows_rejected: report.rows_rejected,
-      exit_code: report.exit_code,
-      ...(report.watermark ? { watermark: report.watermark } : {}),
-      ...(report.error ? { error: report.error } : {}),
-    });
-  } catch (err) {
-    session.options.events({ type: 'warning', message: `cannot append run history: ${toEtlError(err).message}` });
-  }
-  try {
-    await release();
-  } catch (err) {
-    session.options.events({ type: 'warning', message: `cannot release the lock: ${toEtlError(err).message}` });
-  }
 }

@@ -4,7 +4,8 @@ import type { EtlError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
 import type { EtlEvent, EventSink } from '../events.js';
 import type { Plan } from '../plan/types.js';
-import { readState, writeWatermark } from '../state/index.js';
+import { fileStateStore } from '../state/index.js';
+import type { StateStore } from '../state/index.js';
 import { pipelineInfo, resolveTemplate } from './context.js';
 import type { ContextBase } from './context.js';
 import { DeadLetterWriter } from './dead-letter.js';
@@ -41,7 +42,11 @@ export class RunSession {
   private deadLetter: string | undefined;
   private readonly unchain: () => void;
 
-  constructor(readonly plan: Plan, readonly options: RunOptions, readonly run_id: string, readonly started: Date) {
+  /** where watermarks are read and saved; the stream ('' without streams) is the key. */
+  store: StateStore;
+
+  constructor(readonly plan: Plan, readonly options: RunOptions, readonly run_id: string, readonly started: Date, store?: StateStore) {
+    this.store = store ?? fileStateStore(plan);
     this.info = pipelineInfo(plan, run_id, started.toISOString());
     this.events = (e: EtlEvent) => this.observe(e);
     const dl = plan.errors.dead_letter;
@@ -100,7 +105,7 @@ export class RunSession {
   private async openWindow(): Promise<void> {
     const inc = this.plan.extract.incremental;
     if (!inc) return;
-    this.previous = (await readState(this.plan))?.watermark;
+    this.previous = (await this.store.read(this.plan.name, this.plan.extract.stream ?? ''))?.watermark;
     const { full_refresh, from, to } = this.options;
     this.window = computeWindow({
       incremental: inc,
@@ -121,9 +126,10 @@ export class RunSession {
     }
     // with lookback the rows re-read may all be older than the stored mark: never move it back
     const next = !full_refresh && this.previous !== undefined && compareWatermarks(this.previous, max) > 0 ? this.previous : max;
-    await writeWatermark(this.plan, next, { column: this.window.column, run_id: this.run_id });
+    const stream = this.plan.extract.stream;
+    await this.store.write(this.plan.name, stream ?? '', { watermark: next, column: this.window.column, run_id: this.run_id });
     this.saved = next;
-    this.events({ type: 'checkpoint.saved', watermark: next });
+    this.events({ type: 'checkpoint.saved', ...(stream === undefined ? {} : { stream }), watermark: next });
   }
 
   private emitStarted(): void {
@@ -187,10 +193,12 @@ export class RunSession {
     };
   }
 
-  emitFinished(report: RunReport): void {
+  /** stage.finished for each stage, then run.finished (not for a stream's sub-run: `whole` false). */
+  emitFinished(report: RunReport, whole = true): void {
     for (const s of report.stages) {
       this.options.events({ type: 'stage.finished', stage: s.stage, kind: s.kind, rows_in: s.rows_in, rows_out: s.rows_out, rejected: s.rejected, ms: s.ms });
     }
+    if (!whole) return;
     const status = report.status === 'ok' ? 'ok' : report.status === 'interrupted' ? 'interrupted' : 'failed';
     this.options.events({ type: 'run.finished', status, ms: report.ms });
   }

@@ -60,6 +60,22 @@ export interface RunReport {
   readonly quality: readonly QualityRuleSummary[];
   readonly error?: { readonly code: string; readonly message: string };
   readonly exit_code: number;
+  /** a `streams:` run: one line per stream (the top-level counts are their totals). */
+  readonly streams?: readonly StreamSummary[];
+}
+
+export interface StreamSummary {
+  readonly stream: string;
+  readonly status: RunReport['status'] | 'skipped';
+  readonly rows_read: number;
+  readonly rows_written: number;
+  readonly rows_rejected: number;
+  /** the watermark saved by this run (or the one it kept). */
+  readonly watermark?: string;
+  readonly targets: readonly string[];
+  readonly dead_letter?: string;
+  readonly ms: number;
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 export interface DryRunReport {
@@ -78,6 +94,8 @@ export interface DryRunReport {
   readonly rejects?: readonly DryRunReject[];
   /** set when the run would fail with exit 3 (errors.max_rejects exceeded): the message. */
   readonly rejects_exceeded?: string;
+  /** a `streams:` pipeline: the expanded stream list, and each stream's own dry-run. */
+  readonly streams?: readonly (DryRunReport & { readonly stream: string })[];
 }
 
 export interface DryRunReject {

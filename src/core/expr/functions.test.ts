@@ -113,3 +113,10 @@ it('every registered function is exercised by this file', () => {
   const missing = [...FUNCTIONS.keys()].filter((name) => !text.includes(`${name}(`));
   expect(missing).toEqual([]);
 });
+
+it('handles years before 100 (sentinel dates)', () => {
+  expect(ev("date_add('0001-01-01', 1, 'day')")).toBe('0001-01-02');
+  expect(ev("'0001-01-01' < '1900-01-01'")).toBe(true);
+  expect(ev("date_trunc('month', '0099-03-15T10:00:00Z')")).toBe('0099-03-01T00:00:00Z');
+  expect(ev("date_add('0004-01-31', 1, 'month')")).toBe('0004-02-29');
+});

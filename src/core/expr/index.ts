@@ -69,3 +69,4 @@ export function compileForSchema(source: string, schema: RecordSchema, now?: str
   for (const c of schema.columns) types[c.name] = c.type;
   return compileExpression(source, { columns: schema.columns.map((c) => c.name), types, ...(now ? { now } : {}) });
 }
+export { expressionReference, functionReference, EXPRESSION_GRAMMAR } from './reference.js';

@@ -37,7 +37,7 @@ export function parseInstant(text: string): Instant | undefined {
   const minute = Number(mi ?? 0);
   const second = Number(s ?? 0);
   if (hour > 24 || minute > 59 || second > 60) return undefined;
-  const ms = Date.UTC(Number(y), month - 1, day, hour, minute, second);
+  const ms = utc(Number(y), month - 1, day, hour, minute, second);
   const micros = frac === undefined ? 0 : Number(frac.slice(0, 6).padEnd(6, '0'));
   let offsetMin = 0;
   if (zone !== undefined && zone.toUpperCase() !== 'Z') {
@@ -49,8 +49,15 @@ export function parseInstant(text: string): Instant | undefined {
   return { us, dateOnly: h === undefined && zone === undefined };
 }
 
+/** Date.UTC without its 0–99 → 1900–1999 year mapping ('0001-01-01' is a common sentinel). */
+function utc(year: number, month: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, 0, 1, h, mi, s, ms));
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utc(year, month, 0)).getUTCDate();
 }
 
 function pad(n: number, width = 2): string {
@@ -121,9 +128,9 @@ export function truncate(us: number, unit: DateUnit): number {
   const d = new Date(Math.floor(us / US_PER_MS));
   const y = d.getUTCFullYear();
   const m = d.getUTCMonth();
-  if (unit === 'year') return Date.UTC(y, 0, 1) * US_PER_MS;
-  if (unit === 'quarter') return Date.UTC(y, m - (m % 3), 1) * US_PER_MS;
-  return Date.UTC(y, m, 1) * US_PER_MS;
+  if (unit === 'year') return utc(y, 0, 1) * US_PER_MS;
+  if (unit === 'quarter') return utc(y, m - (m % 3), 1) * US_PER_MS;
+  return utc(y, m, 1) * US_PER_MS;
 }
 
 /** Adds n units; months and years keep the day, clamped to the month's last day. */
@@ -138,7 +145,7 @@ export function addUnits(us: number, n: number, unit: DateUnit): number {
   const y = Math.floor(total / 12);
   const m = total - y * 12;
   const day = Math.min(d.getUTCDate(), daysInMonth(y, m + 1));
-  const out = Date.UTC(y, m, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  const out = utc(y, m, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
   return out * US_PER_MS + rest;
 }
 

@@ -8,7 +8,7 @@ import { pointerJoin } from '../config/locate.js';
 import type { SecretRegistry } from '../secrets.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry-policy.js';
 import type {
-  ConnectionPlan, ErrorPolicy, IncrementalPlan, Plan, SinkStagePlan, SourceStagePlan, StatePlan, TransformStagePlan,
+  ConnectionPlan, ErrorPolicy, IncrementalPlan, Plan, SinkStagePlan, SourceStagePlan, StatePlan, StreamsPlan, TransformStagePlan,
 } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -66,7 +66,10 @@ function requireDef(registry: Registry, type: unknown): ConnectorDefinition {
 function compileSource(input: CompileInput, connections: Record<string, ConnectionPlan>): SourceStagePlan {
   const stage = obj(input.doc['extract']);
   const def = requireDef(input.registry, stage['type']);
-  const options = withDefaults(def.source?.options, stage, ['type', 'connection', 'incremental', 'batch_size']);
+  const options = withDefaults(def.source?.options, stage, ['type', 'connection', 'incremental', 'batch_size', 'streams']);
+  const rawStreams = stage['streams'];
+  const streams: StreamsPlan | undefined = Array.isArray(rawStreams) ? { list: rawStreams.map(String) }
+    : typeof rawStreams === 'string' ? { pattern: rawStreams } : undefined;
   const inc = stage['incremental'] === undefined ? undefined : obj(stage['incremental']);
   const incremental: IncrementalPlan | undefined = inc && {
     column: String(inc['column']),
@@ -83,6 +86,7 @@ function compileSource(input: CompileInput, connections: Record<string, Connecti
       : typeof options['batch_size'] === 'number' ? options['batch_size'] : DEFAULT_BATCH_SIZE,
     ...(connection ? { connection } : {}),
     ...(incremental ? { incremental } : {}),
+    ...(streams ? { streams } : {}),
   }, input.locate('/extract'));
 }
 
@@ -141,13 +145,19 @@ function compileRetry(input: CompileInput): RetryPolicy {
   return { attempts: pick('attempts'), initial_secs: pick('initial_secs'), max_secs: pick('max_secs'), jitter: pick('jitter') };
 }
 
-function compileState(input: CompileInput): StatePlan {
+export const DEFAULT_STATE_TABLE = 'etl_cli_state';
+
+function compileState(input: CompileInput, connections: Record<string, ConnectionPlan>): StatePlan {
   const state = obj(input.doc['state']);
   const dir = typeof state['dir'] === 'string' ? state['dir'] : STATE_DIR_NAME;
+  const name = typeof state['connection'] === 'string' ? state['connection'] : undefined;
+  const connection = name === undefined ? undefined : connections[name];
+  const definition = connection ? input.registry.connector(connection.type) : undefined;
+  const table = typeof state['table'] === 'string' ? state['table'] : DEFAULT_STATE_TABLE;
   return {
     dir: resolve(input.dir, dir),
-    ...(typeof state['connection'] === 'string' ? { connection: state['connection'] } : {}),
-    ...(typeof state['table'] === 'string' ? { table: state['table'] } : {}),
+    ...(name === undefined ? {} : { connection: name, table }),
+    ...(connection && definition ? { store: { connection, definition, table } } : {}),
   };
 }
 
@@ -176,8 +186,9 @@ export function compilePlan(input: CompileInput): Plan {
     loads,
     errors: compileErrors(input),
     retry: compileRetry(input),
-    state: compileState(input),
+    state: compileState(input, connections),
     secrets: input.secrets,
+    ...(typeof input.doc['parallelism'] === 'number' ? { parallelism: input.doc['parallelism'] } : {}),
   };
   const skip = new Set<unknown>([input.secrets, ...input.registry.connectors, ...input.registry.transforms]);
   return freeze(plan, skip);

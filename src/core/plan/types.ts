@@ -24,6 +24,8 @@ export interface Plan {
   readonly retry: RetryPolicy;
   readonly state: StatePlan;
   readonly secrets: SecretRegistry;
+  /** how many streams of `extract.streams` run at once (default 1). */
+  readonly parallelism?: number;
 }
 
 export interface ConnectionPlan {
@@ -47,7 +49,14 @@ export interface SourceStagePlan extends StagePlanBase {
   readonly connection?: ConnectionPlan;
   readonly incremental?: IncrementalPlan;
   readonly batch_size: number;
+  /** `streams:`: one sub-run per table, the source's `table` set to each name. */
+  readonly streams?: StreamsPlan;
+  /** set by the engine on a per-stream sub-plan: its stream (the key of its watermark). */
+  readonly stream?: string;
 }
+
+/** A list of tables, or a glob (`sales.*`) expanded from the source's catalog at run time. */
+export type StreamsPlan = { readonly list: readonly string[] } | { readonly pattern: string };
 
 export interface IncrementalPlan {
   readonly column: string;
@@ -80,4 +89,6 @@ export interface StatePlan {
   /** optional table in a database connection for state on ephemeral machines. */
   readonly connection?: string;
   readonly table?: string;
+  /** the resolved table store when `connection` is set (its connector opens it). */
+  readonly store?: { readonly connection: ConnectionPlan; readonly definition: ConnectorDefinition; readonly table: string };
 }

@@ -13,6 +13,9 @@ describe('inferSchema', () => {
     expect(typeOf(['12.5', '0.123456789012345678'])).toBe('decimal');
     expect(typeOf(['99999999999999999999'])).toBe('decimal');
     expect(typeOf(['9007199254740993', '1'])).toBe('integer');
+    expect(typeOf(['1.5', '12345678901234567'])).toBe('decimal');
+    expect(typeOf(['9223372036854775807', '-9223372036854775808'])).toBe('integer');
+    expect(typeOf(['9223372036854775808', '1'])).toBe('decimal');
     expect(typeOf(['true', 'FALSE'])).toBe('boolean');
     expect(typeOf(['2024-02-29', '2023-12-31'])).toBe('date');
     expect(typeOf(['2024-02-30'])).toBe('string');

@@ -82,8 +82,9 @@ function observe(s: ColumnStats, text: string): void {
     if (n === undefined) {
       s.numeric = false;
     } else {
-      if (!n.integer) s.integer = false;
-      if (n.digits > FLOAT_DIGITS && !(n.integer && fitsInt64(text))) s.decimal = true;
+      // a long value needs decimal unless the column ends up all-integer (int64 keeps it exact)
+      if (n.digits > FLOAT_DIGITS) s.decimal = true;
+      if (!n.integer || (n.digits > FLOAT_DIGITS && !fitsInt64(text))) s.integer = false;
     }
   }
 }
@@ -94,7 +95,7 @@ function columnFromStats(name: string, s: ColumnStats): Column {
   if (s.date) return { name, type: 'date' };
   if (s.timestamp) return { name, type: 'timestamp', with_zone: s.zoned };
   if (s.numeric) {
-    if (s.integer && !s.decimal) return { name, type: 'integer' };
+    if (s.integer) return { name, type: 'integer' };
     return { name, type: s.decimal ? 'decimal' : 'number' };
   }
   return { name, type: 'string' };

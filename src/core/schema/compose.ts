@@ -6,7 +6,7 @@ import type { Registry } from '../../registry.js';
 type Json = Record<string, unknown>;
 
 /** Keys every extract/load stage may have besides its connector's own options. */
-export const SOURCE_ENVELOPE_KEYS = ['type', 'connection', 'incremental', 'batch_size'] as const;
+export const SOURCE_ENVELOPE_KEYS = ['type', 'connection', 'incremental', 'batch_size', 'streams'] as const;
 export const SINK_ENVELOPE_KEYS = ['type', 'connection', 'mode'] as const;
 export const TRANSFORM_ENVELOPE_KEYS = ['type', 'name'] as const;
 export const PIPELINE_NAME_PATTERN = '^[A-Za-z0-9_.-]+$';
@@ -65,12 +65,21 @@ const incrementalSchema: Json = {
   additionalProperties: false,
 };
 
+const streamsSchema: Json = {
+  description: 'Tables to copy, each to its own target (`{stream}` in the sink\'s path/table): a list, or a pattern like "sales.*" matched against the catalog at run time.',
+  anyOf: [
+    { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+    { type: 'string', minLength: 1 },
+  ],
+};
+
 const batchSize: Json = { type: 'integer', minimum: 1, maximum: 1_000_000, default: 2000, description: 'Rows per batch between stages.' };
 
 function sourceBranch(def: ConnectorDefinition): Json {
   const envelope: Json = { batch_size: batchSize };
   if (def.connection) envelope['connection'] = connectionRef;
   if (def.source?.capabilities.incremental) envelope['incremental'] = incrementalSchema;
+  if (def.source?.capabilities.streams) envelope['streams'] = streamsSchema;
   return branch(def.name, `extract ${def.name}`, envelope, plain(def.source?.options), def.summary);
 }
 
@@ -146,8 +155,8 @@ function topLevel(): Json {
       additionalProperties: false,
       properties: {
         dir: { type: 'string', minLength: 1, description: 'Directory for watermarks, locks and run history (default .etl-cli next to the pipeline).' },
-        connection: connectionRef,
-        table: { type: 'string', minLength: 1 },
+        connection: { ...connectionRef, description: 'Keep watermarks in a table of this database connection (postgres, sqlite) instead of a file: for ephemeral CI machines.' },
+        table: { type: 'string', minLength: 1, description: 'The state table (default etl_cli_state), created if missing.' },
       },
     },
     environments: {
@@ -156,6 +165,7 @@ function topLevel(): Json {
       additionalProperties: { type: 'object' },
     },
     plugins: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Modules that export extra connectors/transforms.' },
+    parallelism: { type: 'integer', minimum: 1, maximum: 16, default: 1, description: 'How many streams of `extract.streams` run at once.' },
   };
 }
 
@@ -192,6 +202,7 @@ export function composePipelineSchema(registry: Registry): Json {
       state: base['state'],
       environments: base['environments'],
       plugins: base['plugins'],
+      parallelism: base['parallelism'],
     },
   };
 }

@@ -15,6 +15,8 @@ export interface RunHistoryEntry {
   readonly rows_rejected: number;
   readonly exit_code: number;
   readonly watermark?: { readonly column: string; readonly previous?: string; readonly saved?: string };
+  /** a `streams:` run: each stream's outcome. */
+  readonly streams?: readonly { readonly stream: string; readonly status: string; readonly rows_read: number; readonly rows_written: number; readonly watermark?: string }[];
   readonly error?: { readonly code: string; readonly message: string };
 }
 

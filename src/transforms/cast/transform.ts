@@ -1,7 +1,7 @@
 import { RunError, throwIfAborted } from '../../core/errors.js';
 import type { ColumnType, RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { BatchTransform, TransformContext } from '../define.js';
-import { BatchBuilder, formatPosition, requireColumns } from '../shared/batch.js';
+import { BatchBuilder, formatPosition, requireColumns, sameSchema } from '../shared/batch.js';
 import { castValue } from '../shared/convert.js';
 import type { CastOptions } from './index.js';
 
@@ -13,7 +13,7 @@ export function createCast(options: CastOptions, ctx: TransformContext): BatchTr
     let schema: RecordSchema | undefined;
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (batch.schema !== last || !schema) {
+      if (!sameSchema(last, batch.schema) || !schema) {
         requireColumns(batch.schema, targets.map(([c]) => c), ctx, 'columns');
         const byName = new Map(targets);
         schema = { columns: batch.schema.columns.map((c) => (byName.has(c.name) ? { name: c.name, type: byName.get(c.name)!, ...(c.nullable !== undefined ? { nullable: c.nullable } : {}) } : c)) };

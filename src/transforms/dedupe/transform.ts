@@ -1,7 +1,7 @@
 import { throwIfAborted } from '../../core/errors.js';
 import type { RecordBatch, RecordSchema, Row, SourcePosition } from '../../core/records/types.js';
 import type { BatchTransform, TransformContext } from '../define.js';
-import { BatchBuilder, requireColumns } from '../shared/batch.js';
+import { BatchBuilder, requireColumns, sameSchema } from '../shared/batch.js';
 import { rowKey } from '../shared/key.js';
 import type { DedupeOptions } from './index.js';
 
@@ -21,7 +21,7 @@ function keepFirst(key: readonly string[], ctx: TransformContext): BatchTransfor
     let removed = 0;
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (batch.schema !== checked) requireColumns((checked = batch.schema), key, ctx, 'key');
+      if (!sameSchema(checked, batch.schema)) requireColumns((checked = batch.schema), key, ctx, 'key');
       const out = new BatchBuilder();
       for (let i = 0; i < batch.rows.length; i++) {
         const row = batch.rows[i]!;
@@ -45,7 +45,7 @@ function keepLast(key: readonly string[], ctx: TransformContext): BatchTransform
     let removed = 0;
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (batch.schema !== schema) requireColumns((schema = batch.schema), key, ctx, 'key');
+      if (!sameSchema(schema, batch.schema)) requireColumns((schema = batch.schema), key, ctx, 'key');
       for (let i = 0; i < batch.rows.length; i++) {
         const row = batch.rows[i]!;
         const k = rowKey(row, key);

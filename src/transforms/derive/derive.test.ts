@@ -84,3 +84,11 @@ describe('derive errors', () => {
     });
   });
 });
+
+describe('derive with a new schema object per batch', () => {
+  it('keeps one output schema when the columns are the same', async () => {
+    const again = { ...orders, schema: { columns: [...orders.schema.columns] } };
+    const { batches } = await runTransform(derive, { fields: { t: 'amount * qty' } }, [orders, again]);
+    expect(batches[1]!.schema).toBe(batches[0]!.schema);
+  });
+});

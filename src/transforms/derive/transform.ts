@@ -2,7 +2,7 @@ import { throwIfAborted } from '../../core/errors.js';
 import { compileExpression, ExpressionRuntimeError, type CompiledExpression } from '../../core/expr/index.js';
 import type { Column, ColumnType, RecordBatch, RecordSchema, Row, SourcePosition } from '../../core/records/types.js';
 import type { BatchTransform, TransformContext } from '../define.js';
-import { BatchBuilder, stepError, withColumns } from '../shared/batch.js';
+import { BatchBuilder, sameSchema, stepError, withColumns } from '../shared/batch.js';
 import { inferType } from '../shared/infer.js';
 import type { DeriveOptions } from './index.js';
 
@@ -40,7 +40,7 @@ export function createDerive(options: DeriveOptions, ctx: TransformContext): Bat
     let outSchema: RecordSchema | undefined;
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (batch.schema !== inSchema) {
+      if (!sameSchema(inSchema, batch.schema)) {
         inSchema = batch.schema;
         fields = compileFields(options, batch.schema, ctx);
         outSchema = undefined;

@@ -60,12 +60,19 @@ export function withColumns(schema: RecordSchema, columns: readonly Column[]): R
   return { columns: out };
 }
 
-/** Caches a value computed from a batch schema; recomputed only when a new schema object arrives. */
+/** Same columns, names and types (sources may build a new schema object per batch). */
+export function sameSchema(a: RecordSchema | undefined, b: RecordSchema): boolean {
+  if (a === b) return true;
+  if (!a || a.columns.length !== b.columns.length) return false;
+  return a.columns.every((c, i) => c.name === b.columns[i]!.name && c.type === b.columns[i]!.type);
+}
+
+/** Caches a value computed from a batch schema; recomputed only when the schema changes. */
 export function perSchema<T>(make: (schema: RecordSchema) => T): (schema: RecordSchema) => T {
   let last: RecordSchema | undefined;
   let value: T | undefined;
   return (schema) => {
-    if (schema !== last) {
+    if (!sameSchema(last, schema)) {
       value = make(schema);
       last = schema;
     }

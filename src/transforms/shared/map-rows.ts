@@ -1,6 +1,7 @@
 import { throwIfAborted } from '../../core/errors.js';
 import type { RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { BatchTransform, TransformContext } from '../define.js';
+import { sameSchema } from './batch.js';
 
 export interface RowMapper {
   readonly schema: RecordSchema;
@@ -18,7 +19,7 @@ export function mapRows(ctx: TransformContext, plan: (schema: RecordSchema) => R
     let mapper: RowMapper | undefined;
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (batch.schema !== last || !mapper) {
+      if (!sameSchema(last, batch.schema) || !mapper) {
         mapper = plan(batch.schema);
         last = batch.schema;
       }

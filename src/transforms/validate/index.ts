@@ -4,16 +4,19 @@ import { defineTransform } from '../define.js';
 import { exampleYaml } from '../shared/examples.js';
 import { lintValidate } from './lint.js';
 
-const onFail = Type.Union([Type.Literal('reject'), Type.Literal('drop'), Type.Literal('warn'), Type.Literal('fail')], {
-  description: 'What a failing row does: reject (dead letter) | drop (counted) | warn (row passes) | fail (exit 3).',
-});
+function onFailSchema(defaults: { default?: string } = {}) {
+  return Type.Union([Type.Literal('reject'), Type.Literal('drop'), Type.Literal('warn'), Type.Literal('fail')], {
+    ...defaults,
+    description: 'What a failing row does: reject (dead letter) | drop (counted) | warn (row passes) | fail (exit 3).',
+  });
+}
 const column = Type.String({ minLength: 1, description: 'Column to check.' });
 const bound = Type.Union([Type.Number(), Type.String()], { description: 'A number, or a date/timestamp/decimal text.' });
 
 const common = {
   id: Type.Optional(Type.String({ minLength: 1, description: 'Name of the rule in rejects and the quality report.' })),
   severity: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('warning')], { default: 'error', description: 'warning: failures only warn, rows pass.' })),
-  on_fail: Type.Optional(onFail),
+  on_fail: Type.Optional(onFailSchema()),
 };
 
 function rule<P extends TProperties>(properties: P) {
@@ -39,7 +42,7 @@ export type ValidateRule = Static<typeof ruleSchema>;
 export const validateOptions = Type.Object(
   {
     rules: Type.Array(ruleSchema, { minItems: 1, description: 'Data-quality rules, each `{ <kind>: …, id?, severity?, on_fail? }`.' }),
-    on_fail: Type.Optional({ ...onFail, default: 'reject' }),
+    on_fail: Type.Optional(onFailSchema({ default: 'reject' })),
   },
   { additionalProperties: false },
 );

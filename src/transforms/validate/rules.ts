@@ -57,17 +57,16 @@ function typeOf(b: BuildContext, column: string): ColumnType | undefined {
   return b.schema.columns.find((c) => c.name === column)?.type;
 }
 
-/** Turns the configured rules into row checks and end checks. */
-export function buildChecks(options: ValidateOptions, schema: RecordSchema, now: string): { rows: RowCheck[]; ends: EndCheck[] } {
+/** The per-row checks (need the schema: expression types, column types). */
+export function buildRowChecks(options: ValidateOptions, schema: RecordSchema, now: string): RowCheck[] {
   const b: BuildContext = { schema, now, onFail: options.on_fail ?? 'reject' };
-  const rows: RowCheck[] = [];
-  const ends: EndCheck[] = [];
-  for (const rule of options.rules) {
-    const action = actionOf(rule, b);
-    if ('freshness' in rule || 'row_count' in rule) ends.push(endCheck(rule, action, b));
-    else rows.push(...rowChecks(rule, action, b));
-  }
-  return { rows, ends };
+  return options.rules.filter((r) => !('freshness' in r || 'row_count' in r)).flatMap((rule) => rowChecks(rule, actionOf(rule, b), b));
+}
+
+/** The end-of-run checks; built up front so they run even when no batch arrives. */
+export function buildEndChecks(options: ValidateOptions, now: string): EndCheck[] {
+  const b: BuildContext = { schema: { columns: [] }, now, onFail: options.on_fail ?? 'reject' };
+  return options.rules.filter((r) => 'freshness' in r || 'row_count' in r).map((rule) => endCheck(rule, actionOf(rule, b), b));
 }
 
 function rowChecks(rule: ValidateRule, action: Action, b: BuildContext): RowCheck[] {

@@ -2,9 +2,9 @@ import { DataQualityError, throwIfAborted } from '../../core/errors.js';
 import type { QualityRuleSummary } from '../../core/engine/types.js';
 import type { RecordBatch, RecordSchema, Row, SourcePosition, Value } from '../../core/records/types.js';
 import type { BatchTransform, TransformContext } from '../define.js';
-import { BatchBuilder, formatPosition, requireColumns, stepError } from '../shared/batch.js';
+import { BatchBuilder, formatPosition, requireColumns, sameSchema, stepError } from '../shared/batch.js';
 import type { ValidateOptions } from './index.js';
-import { buildChecks, ruleColumns, type EndCheck, type RowCheck } from './rules.js';
+import { buildEndChecks, buildRowChecks, ruleColumns, type EndCheck, type RowCheck } from './rules.js';
 
 const MAX_SAMPLES = 5;
 const MAX_WARNINGS_PER_RULE = 10;
@@ -22,35 +22,36 @@ interface Failure {
 
 export function createValidate(options: ValidateOptions, ctx: TransformContext): BatchTransform {
   return async function* validateBatches(input: AsyncIterable<RecordBatch>): AsyncIterable<RecordBatch> {
-    let checks: { rows: RowCheck[]; ends: EndCheck[] } | undefined;
+    const ends: EndCheck[] = buildEndChecks(options, ctx.pipeline.started_at);
+    let checks: RowCheck[] | undefined;
     let schema: RecordSchema | undefined;
     const stats = new Map<string, Stats>();
     const stat = (name: string): Stats => stats.get(name) ?? stats.set(name, { checked: 0, failed: 0, samples: [] }).get(name)!;
     const summary = () => emitSummary(ctx, stats);
     for await (const batch of input) {
       throwIfAborted(ctx.signal);
-      if (!checks || batch.schema !== schema) {
+      if (!checks || !sameSchema(schema, batch.schema)) {
         requireColumns(batch.schema, options.rules.flatMap(ruleColumns), ctx, 'rules');
         // unique keeps its memory across schema objects: build checks once
         try {
-          checks ??= buildChecks(options, batch.schema, ctx.pipeline.started_at);
+          checks ??= buildRowChecks(options, batch.schema, ctx.pipeline.started_at);
         } catch (err) {
           throw stepError(err, ctx, 'rules');
         }
-        for (const c of [...checks.rows, ...checks.ends]) stat(c.name);
+        for (const c of [...checks, ...ends]) stat(c.name);
         schema = batch.schema;
       }
       const out = new BatchBuilder();
       for (let i = 0; i < batch.rows.length; i++) {
         const row = batch.rows[i]!;
         const position = batch.origin?.[i];
-        for (const end of checks.ends) end.observe(row);
-        const failures = runChecks(checks.rows, row, position, stat);
+        for (const end of ends) end.observe(row);
+        const failures = runChecks(checks, row, position, stat);
         if (failures.length === 0 || decide(failures, row, position, ctx, stat, summary)) out.push(row, position);
       }
       yield out.build(batch.schema);
     }
-    for (const end of checks?.ends ?? []) finishEnd(end, ctx, stat(end.name), summary);
+    for (const end of ends) finishEnd(end, ctx, stat(end.name), summary);
     summary();
   };
 }

@@ -101,3 +101,9 @@ describe('validate', () => {
     ]);
   });
 });
+
+describe('validate without input', () => {
+  it('still checks row_count when no batch arrives', async () => {
+    await expect(runTransform(validate, { rules: [{ row_count: { min: 1 } , on_fail: 'fail' }] }, [])).rejects.toMatchObject({ message: 'transform[0] validate: rule row_count: 0 rows, fewer than 1' });
+  });
+});
