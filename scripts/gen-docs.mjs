@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Rewrites README.md between the generated:connectors markers from the built connector and
 // transform definitions (run `npm run docs`). With --check: exits 1 when README is stale.
+// --readme <file> works on another file (tests).
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,8 @@ const END = '<!-- generated:connectors:end -->';
 const { createRegistry } = await import(new URL('dist/registry.js', `file://${root}`).href);
 const { renderConnectorDocs } = await import(new URL('dist/cli/render/connector-docs.js', `file://${root}`).href);
 
-const readmePath = `${root}README.md`;
+const at = process.argv.indexOf('--readme');
+const readmePath = at > 0 && process.argv[at + 1] ? process.argv[at + 1] : `${root}README.md`;
 const readme = await readFile(readmePath, 'utf8');
 const start = readme.indexOf(START);
 const end = readme.indexOf(END);

@@ -12,7 +12,7 @@
 #  - initialises a data directory under ${ETL_MARIADB_DIR:-/tmp/etl-mariadb} (wiped each start);
 #  - starts mariadbd in the background on 127.0.0.1 and a free TCP port (never on another
 #    address), as the `mysql` user when run as root, with small buffers;
-#  - creates database `etl_test` and user `etl` (password `etl`, all privileges: it is a private
+#  - creates database `etl_test` and user `etl` (password `etl-test-pw`, all privileges: it is a private
 #    test server) and prints the URL. `stop` shuts the server down.
 set -euo pipefail
 
@@ -84,11 +84,11 @@ done
 
 "$CLIENT" --no-defaults --socket="$SOCK" -uroot <<'SQL'
 CREATE DATABASE IF NOT EXISTS etl_test CHARACTER SET utf8mb4;
-CREATE USER IF NOT EXISTS 'etl'@'127.0.0.1' IDENTIFIED BY 'etl';
-CREATE USER IF NOT EXISTS 'etl'@'localhost' IDENTIFIED BY 'etl';
+CREATE USER IF NOT EXISTS 'etl'@'127.0.0.1' IDENTIFIED BY 'etl-test-pw';
+CREATE USER IF NOT EXISTS 'etl'@'localhost' IDENTIFIED BY 'etl-test-pw';
 GRANT ALL PRIVILEGES ON *.* TO 'etl'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON *.* TO 'etl'@'localhost';
 SQL
 
 log "MariaDB $("$CLIENT" --no-defaults --socket="$SOCK" -uroot -N -e 'SELECT VERSION()') on 127.0.0.1:$PORT (data in $DIR)"
-echo "TEST_MYSQL_URL=mysql://etl:etl@127.0.0.1:$PORT/etl_test"
+echo "TEST_MYSQL_URL=mysql://etl:etl-test-pw@127.0.0.1:$PORT/etl_test"

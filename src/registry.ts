@@ -7,6 +7,7 @@ import { xml } from './connectors/xml/index.js';
 import { parquet } from './connectors/parquet/index.js';
 import { postgres } from './connectors/postgres/index.js';
 import { sqlite } from './connectors/sqlite/index.js';
+import { rest } from './connectors/rest/index.js';
 import { mysql } from './connectors/mysql/index.js';
 import { oracle } from './connectors/oracle/index.js';
 import { builtinTransforms } from './transforms/index.js';
@@ -16,7 +17,7 @@ import { builtinTransforms } from './transforms/index.js';
  * only imported by each definition's load().
  */
 export const builtinConnectors: readonly ConnectorDefinition[] = [
-  csv, ndjson, json, xml, parquet, postgres, sqlite, mysql, oracle,
+  csv, ndjson, json, xml, parquet, postgres, sqlite, mysql, oracle, rest,
 ] as unknown as readonly ConnectorDefinition[];
 
 export interface Registry {

@@ -2,12 +2,15 @@ import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { defineConnector, type ConnectorDefinition } from '../connectors/define.js';
 import { UsageError } from '../core/errors.js';
+import type { RunReport } from '../core/engine/types.js';
 import type { Registry } from '../registry.js';
 import { resolveEndpoint } from './commands/copy-endpoint.js';
 import { answerFields, coerce, requiredFields, secretValue, setPath } from './commands/create/from-schema.js';
 import { renderConnectorDocs } from './render/connector-docs.js';
 import { cellText, NULL_CELL } from './render/debug.js';
 import { formatIssues } from './render/error.js';
+import { renderMetrics } from './render/metrics.js';
+import { renderRunSummary } from './render/summary.js';
 import { optionRows, typeLabel, type JsonSchema } from './render/schema-options.js';
 import { renderTable, truncate } from './render/table.js';
 
@@ -130,5 +133,37 @@ describe('copy endpoints', () => {
     } catch (err) {
       expect((err as UsageError).hint).toMatch(/known extensions: \.tsv, \.tsv\.gz/);
     }
+  });
+});
+
+describe('run summary and metrics', () => {
+  const report: RunReport = {
+    pipeline: 'orders', run_id: 'r1', status: 'ok', started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:02.000Z',
+    ms: 2000, rows_read: 1500, rows_written: 1490, rows_rejected: 10, rows_per_sec: 750,
+    stages: [
+      { stage: 'extract csv', kind: 'extract', type: 'csv', rows_in: 1500, rows_out: 1500, rejected: 0, ms: 900, rows_per_sec: 1666.7 },
+      { stage: 'load ndjson', kind: 'load', type: 'ndjson', rows_in: 1490, rows_out: 1490, rejected: 0, ms: 1100, rows_per_sec: 1354.5 },
+    ],
+    targets: [{ stage: 'load ndjson', target: 'out.ndjson', mode: 'overwrite', rows_written: 1490 }],
+    dead_letter: 'rejects.ndjson', watermark: { column: 'updated_at', previous: '2025', saved: '2026' },
+    retries: 0, quality: [], exit_code: 0,
+  };
+
+  it('prints an aligned stage table, totals, target, dead letter and watermark', () => {
+    const lines = renderRunSummary(report);
+    expect(lines[0]).toBe('stage        rows in  rows out  rejected    time  rows/s');
+    expect(lines[2]).toBe('extract csv    1,500     1,500         0  900 ms   1,667');
+    expect(lines).toContain('done: read 1,500, wrote 1,490, rejected 10 in 2.0 s (750 rows/s)');
+    expect(lines).toContain('target: out.ndjson (overwrite, 1,490 rows)');
+    expect(lines).toContain('dead letter: rejects.ndjson (10 rows)');
+    expect(lines).toContain('watermark saved: updated_at = 2026 (was 2025)');
+  });
+
+  it('renders Prometheus text metrics', () => {
+    const text = renderMetrics(report);
+    expect(text).toContain('etl_cli_rows_written{pipeline="orders"} 1490');
+    expect(text).toContain('etl_cli_run_exit_code{pipeline="orders",status="ok"} 0');
+    expect(text).toContain('etl_cli_last_run_timestamp_seconds{pipeline="orders"} 1767225602');
+    expect(text).toContain('etl_cli_stage_rows_out{pipeline="orders",stage="load ndjson"} 1490');
   });
 });

@@ -36,8 +36,12 @@ export function withCommonFlags(cmd: Command): Command {
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print more detail, error causes and stack traces')
     .option('--no-progress', 'no live progress line')
-    .option('--report <file.json>', 'write a JSON report of the run to this file')
-    .option('--metrics-file <file.prom>', 'write the run\'s metrics in Prometheus text format (textfile collector)');
+    .option('--report <file.json>', 'write a JSON report of the run to this file');
+}
+
+/** `--metrics-file` for the commands that run a pipeline (run, copy). */
+export function withMetricsFlag(cmd: Command): Command {
+  return cmd.option('--metrics-file <file.prom>', 'write the run\'s metrics in Prometheus text format (textfile collector)');
 }
 
 export { collect };

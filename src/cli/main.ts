@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InterruptedError } from '../core/errors.js';
 import { CliContext } from './context.js';
-import { collect, keyValue, positiveInt, withCommonFlags, type CommonFlags } from './flags.js';
+import { collect, keyValue, positiveInt, withCommonFlags, withMetricsFlag, type CommonFlags } from './flags.js';
 import { printError, toCliError } from './render/error.js';
 
 function packageVersion(): string {
@@ -22,7 +22,7 @@ function configure(cli: CliContext, flags: Partial<CommonFlags>): void {
 }
 
 function addPipelineCommands(program: Command, cli: CliContext): void {
-  withCommonFlags(program.command('run').argument('<pipeline.yml>').description('run a pipeline and print a summary'))
+  withMetricsFlag(withCommonFlags(program.command('run').argument('<pipeline.yml>').description('run a pipeline and print a summary')))
     .option('--limit <n>', 'stop after N source rows', positiveInt)
     .option('--full-refresh', 'ignore the stored watermark and read everything')
     .option('--force', 'take the run lock even if another run holds it')
@@ -62,6 +62,19 @@ function addPipelineCommands(program: Command, cli: CliContext): void {
 }
 
 function addToolCommands(program: Command, cli: CliContext): void {
+  withCommonFlags(program.command('test').argument('[files...]', '<pipeline>.test.yml files (default: all under the current directory)').description('run pipeline test cases offline: input rows in, expected output and rejects'))
+    .action(async (files: string[], flags) => {
+      configure(cli, flags);
+      await (await import('./commands/test.js')).testCommand(cli, files, flags);
+    });
+  withCommonFlags(program.command('replay').argument('<dead-letter>').description('send fixed rejected rows back through a pipeline\'s sink'))
+    .requiredOption('-p, --pipeline <pipeline.yml>', 'the pipeline whose sink gets the rows')
+    .option('--transforms', 'also run the pipeline\'s transform steps on the rows')
+    .addOption(new Option('--mode <mode>', 'write mode (default: append, or the sink\'s upsert)').choices(['append', 'overwrite', 'upsert']))
+    .action(async (deadLetter: string, flags) => {
+      configure(cli, flags);
+      await (await import('./commands/replay.js')).replayCommand(cli, deadLetter, flags);
+    });
   program.command('create').argument('[file]', 'file to write (default <name>.yml)')
     .description('write a new pipeline file (wizard; or flags with --yes)')
     .option('--template <name>', 'start from a template in templates/')
@@ -83,7 +96,7 @@ function addToolCommands(program: Command, cli: CliContext): void {
     .action(async (name: string | undefined, flags) => {
       await (await import('./commands/connectors.js')).connectorsCommand(cli, name, flags);
     });
-  withCommonFlags(program.command('copy').argument('<from>').argument('<to>').description('copy data from a file or URL to a file or URL, no pipeline file'))
+  withMetricsFlag(withCommonFlags(program.command('copy').argument('<from>').argument('<to>').description('copy data from a file or URL to a file or URL, no pipeline file')))
     .option('--query <sql>', 'query to read (database sources)')
     .option('--table <name>', 'table to read or write (databases)')
     .addOption(new Option('--mode <mode>', 'how to write the target').choices(['append', 'overwrite', 'upsert']))
@@ -100,7 +113,7 @@ function addToolCommands(program: Command, cli: CliContext): void {
 
 export function buildProgram(cli: CliContext): Command {
   const program = new Command('etl-cli')
-    .description('Command-line ETL: YAML pipelines from files, databases and HTTP APIs')
+    .description('Command-line ETL: YAML pipelines from files and databases, with dead letters, run locks and dry-runs')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -114,8 +127,8 @@ export function buildProgram(cli: CliContext): Command {
 /** Maps any error to the SPEC exit code, printing it (unless commander already did). */
 function exitCodeFor(cli: CliContext, err: unknown): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-    return ExitCode.Invalid;
+    // --help and --version exit 0; everything else commander rejects is bad usage
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Invalid;
   }
   if (err && typeof err === 'object' && (err as Error).name === 'ExitPromptError') {
     printError(cli, new InterruptedError());

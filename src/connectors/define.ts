@@ -66,6 +66,11 @@ export interface SinkCapabilities {
   readonly transactional: boolean;
   /** writes to a temporary target and renames/swaps it in at the end. */
   readonly atomic_replace: boolean;
+  /**
+   * one writer at a time per target database (sqlite: a sync driver waiting on the file lock
+   * would block the process): `streams:` then run one after another whatever `parallelism`.
+   */
+  readonly single_writer?: boolean;
 }
 
 export interface ConnectorLintInput {

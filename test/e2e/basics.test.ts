@@ -12,7 +12,7 @@ describe('etl-cli basics (built bin)', () => {
   it('--help lists the commands, exits 0 and starts fast', async () => {
     const r = await cli(['--help'], { cwd: dir });
     expect(r.code).toBe(0);
-    for (const cmd of ['run', 'validate', 'dry-run', 'debug', 'create', 'copy', 'connectors', 'schema', 'state']) {
+    for (const cmd of ['run', 'validate', 'dry-run', 'debug', 'create', 'copy', 'connectors', 'schema', 'state', 'test', 'replay']) {
       expect(r.stdout).toContain(cmd);
     }
     // measured, not strictly asserted at 200 ms: the machine is shared

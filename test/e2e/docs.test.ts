@@ -18,6 +18,29 @@ describe('generated docs', () => {
   });
 });
 
+describe('gen-docs script', () => {
+  it('flags a stale section and regenerates it from the definitions', async () => {
+    const { mkdtemp, readFile, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'etl-docs-'));
+    const file = join(dir, 'README.md');
+    await writeFile(file, '# t\n\n<!-- generated:connectors:start -->\nold\n<!-- generated:connectors:end -->\n\n## rest\n');
+    const script = ['scripts/gen-docs.mjs', '--readme', file];
+    const stale = await run(process.execPath, [...script, '--check'], { cwd: ROOT }).catch((e: { code?: number; stderr?: string }) => e);
+    expect((stale as { code?: number }).code).toBe(1);
+    expect((stale as { stderr?: string }).stderr).toContain('README is stale: run npm run docs');
+    await run(process.execPath, script, { cwd: ROOT });
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/### csv\n\n.*\n\nroles: source, sink/);
+    expect(text).toContain('| `path` | string |  | yes |');
+    expect(text).toMatch(/### filter/);
+    expect(text.endsWith('<!-- generated:connectors:end -->\n\n## rest\n')).toBe(true);
+    await run(process.execPath, [...script, '--check'], { cwd: ROOT });
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
 describe('README yaml examples', () => {
   it('every ```yaml block with `version:` in README.md validates', async () => {
     const { readFile, writeFile } = await import('node:fs/promises');

@@ -131,6 +131,21 @@ describe('etl-cli validate and create (built bin)', () => {
     expect(await listFiles(d)).toEqual(['p.yml']);
   });
 
+  it('create never writes a secret: secret options become ${env:NAME}', async () => {
+    const d = await tempDir();
+    const base = ['create', 'pg.yml', '--yes', '--source', 'postgres', '--sink', 'csv', '--set', 'extract.table=orders', '--set', 'load.path=o.csv'];
+    const literal = await cli([...base, '--set', 'connections.source.url=postgres://etl:Hunter2Secret@db/x'], { cwd: d });
+    expect(literal.code).toBe(2);
+    expect(literal.stderr).toMatch(/is a secret: it is not written into the file/);
+    expect(literal.stderr).not.toContain('Hunter2Secret');
+    expect(await listFiles(d)).toEqual([]);
+    const byEnv = await cli([...base, '--set', 'connections.source.url=PG_URL'], { cwd: d });
+    expect(byEnv.code).toBe(0);
+    expect(await readFile(join(d, 'pg.yml'), 'utf8')).toContain('url: ${env:PG_URL}');
+    const v = await cli(['validate', 'pg.yml'], { cwd: d, env: { PG_URL: 'postgres://etl:Hunter2Secret@db/x' } });
+    expect(v.code).toBe(0);
+  });
+
   it('create from a template without a TTY asks nothing and fills vars from --set', async () => {
     const d = await tempDir();
     const r = await cli(['create', '--template', 'csv-to-parquet', '--name', 'sales', '--set', 'vars.input=sales.csv'], { cwd: d });

@@ -191,7 +191,11 @@ describe('hostile pipeline files', () => {
 
   it('a 10 MB+ pipeline file: loads or is refused cleanly, bounded memory', async () => {
     const fields: string[] = [];
-    for (let i = 0; fields.join('').length < 10_500_000; i++) fields.push(`      f${i}: "'${'y'.repeat(200)}'"\n`);
+    let size = 0;
+    for (let i = 0; size < 10_500_000; i++) {
+      fields.push(`      f${i}: "'${'y'.repeat(200)}'"\n`);
+      size += fields[i]!.length;
+    }
     await write(dir, 'huge-pipeline.yml', `version: 1\nname: hugepipe\nextract: { type: csv, path: ragged.csv }\ntransform:\n  - type: derive\n    fields:\n${fields.join('')}load: { type: ndjson, path: hugepipe.out.ndjson }\n`);
     const r = await runCli(['validate', 'huge-pipeline.yml'], { cwd: dir, timeoutMs: LIMIT_MS, measureMemory: true });
     expect(r.timedOut).toBe(false);

@@ -9,8 +9,9 @@ import type { CliContext } from '../context.js';
 import type { CommonFlags } from '../flags.js';
 import { acceptLoad, loadRegistry } from '../load.js';
 import { createEventRenderer } from '../render/progress.js';
-import { writeReport } from '../render/report.js';
 import { renderRunSummary } from '../render/summary.js';
+import { failedReport, writeOutputs } from './run.js';
+import { toCliError } from '../render/error.js';
 import { hasOption, resolveEndpoint, type Endpoint } from './copy-endpoint.js';
 
 export interface CopyFlags extends CommonFlags {
@@ -121,8 +122,14 @@ export async function copyCommand(cli: CliContext, fromArg: string, toArg: strin
   const to = resolveEndpoint(registry, toArg, flags.toFormat, 'to');
   const tmp = await mkdtemp(join(tmpdir(), 'etl-cli-copy-'));
   try {
-    const report = await runCopy(cli, from, to, flags, tmp);
-    if (flags.report) await writeReport(cli, flags.report, report);
+    let report: RunReport;
+    try {
+      report = await runCopy(cli, from, to, flags, tmp);
+    } catch (err) {
+      await writeOutputs(cli, flags, failedReport(toCliError(cli, err), 'copy')).catch((e: unknown) => cli.err(`warning: ${(e as Error).message}`));
+      throw err;
+    }
+    await writeOutputs(cli, flags, report);
     if (cli.quiet) return;
     if (cli.logFormat === 'json') cli.errJson({ type: 'run.summary', ...report });
     else for (const line of renderRunSummary(report)) (to.stdio ? cli.err(line) : cli.out(line));

@@ -39,7 +39,7 @@ export function printSummary(cli: CliContext, report: RunReport): void {
 }
 
 /** --report and --metrics-file, written after success and after failure alike. */
-async function writeOutputs(cli: CliContext, flags: RunFlags, report: RunReport | Record<string, unknown>): Promise<void> {
+export async function writeOutputs(cli: CliContext, flags: RunFlags, report: RunReport | Record<string, unknown>): Promise<void> {
   if (flags.report) await writeReport(cli, flags.report, report);
   if (flags.metricsFile) {
     const metrics = renderMetrics(report as Parameters<typeof renderMetrics>[0]);

@@ -1,10 +1,11 @@
 import type { Connection } from 'mysql2/promise';
-import { ConnectorError, throwIfAborted } from '../../core/errors.js';
+import { throwIfAborted } from '../../core/errors.js';
 import type { Issue } from '../../core/issues.js';
 import type { RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { CheckContext, SinkContext, SinkPlan, SinkRuntime, WriteResult } from '../define.js';
 import { displayName, splitQualifiedName } from '../sql/identifiers.js';
-import { hasUniqueKey, readTarget } from './catalog.js';
+import { probeIssues, NO_RETRY, sinkTargetIssues } from '../sql/checks.js';
+import { readTarget } from './catalog.js';
 import { closeQuietly, connect, resolveConnection } from './connection.js';
 import { classifyMysqlError, mysqlError } from './errors.js';
 import type { MysqlSinkOptions } from './schema.js';
@@ -149,23 +150,16 @@ class RowWriter {
 async function check(options: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
   const o = options as MysqlSinkOptions;
   let conn: Connection | undefined;
-  try {
-    conn = await connect(ctx.connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
-    const name = splitQualifiedName(o.table);
-    const info = await readTarget(conn, name.schema, name.name);
-    if (!info.exists && o.create_table === false) {
-      return [ctx.issue(`${ctx.path}/table`, 'E_MYSQL_NO_TABLE', `table ${displayName(name)} does not exist`, 'create it first, or set `create_table: true`')];
+  return probeIssues(ctx, 'E_MYSQL', (err) => mysqlError(err, `checking ${o.table}`, ctx.connection?.password as string | undefined), async () => {
+    try {
+      conn = await connect(ctx.connection, { signal: ctx.signal, retry: NO_RETRY });
+      const name = splitQualifiedName(o.table);
+      const info = await readTarget(conn, name.schema, name.name);
+      return sinkTargetIssues(ctx, 'E_MYSQL', displayName(name), info, o);
+    } finally {
+      await closeQuietly(conn);
     }
-    if (info.exists && o.mode === 'upsert' && o.key && !hasUniqueKey(info, o.key)) {
-      return [ctx.issue(`${ctx.path}/key`, 'E_MYSQL_NO_UNIQUE_KEY', `table ${displayName(name)} has no PRIMARY KEY or UNIQUE index on (${o.key.join(', ')})`, 'add a primary key or unique index on the key columns')];
-    }
-    return [];
-  } catch (err) {
-    const e = mysqlError(err, `checking ${o.table}`, ctx.connection?.password as string | undefined) as ConnectorError;
-    return [ctx.issue(ctx.path, e.code ?? 'E_MYSQL', e.message, e.hint)];
-  } finally {
-    await closeQuietly(conn);
-  }
+  });
 }
 
 export const mysqlSink: SinkRuntime = { plan, apply, check };

@@ -4,6 +4,7 @@ import type { Issue } from '../../core/issues.js';
 import type { RecordBatch, RecordSchema, Row, Value } from '../../core/records/types.js';
 import type { CheckContext, IncrementalWindow, SourceContext, SourceDescription, SourceRuntime } from '../define.js';
 import { incrementalQuery, selectFromTable, subquery, type BoundQuery } from '../sql/dialect.js';
+import { NO_RETRY, probeIssues } from '../sql/checks.js';
 import { toUtcDateTime } from '../sql/timestamps.js';
 import { closeQuietly, connect, core, describeConnection, resolveConnection } from './connection.js';
 import { mysqlDialect } from './dialect.js';
@@ -104,17 +105,15 @@ async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promi
 async function check(raw: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
   const options = raw as MysqlSourceOptions;
   let conn: Connection | undefined;
-  try {
-    const query = sourceQuery(options, {});
-    conn = await connect(ctx.connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
-    await conn.query(`SELECT * FROM ${subquery(query.sql)} AS src LIMIT 0`, [...query.params]);
-    return [];
-  } catch (err) {
-    const e = mysqlError(err, `checking ${options.table ?? 'query'}`, ctx.connection?.password as string | undefined) as ConnectorError;
-    return [ctx.issue(ctx.path, e.code ?? 'E_MYSQL', e.message, e.hint)];
-  } finally {
-    await closeQuietly(conn);
-  }
+  return probeIssues(ctx, 'E_MYSQL', (err) => mysqlError(err, `checking ${options.table ?? 'query'}`, ctx.connection?.password as string | undefined), async () => {
+    try {
+      const query = sourceQuery(options, {});
+      conn = await connect(ctx.connection, { signal: ctx.signal, retry: NO_RETRY });
+      await conn.query(`SELECT * FROM ${subquery(query.sql)} AS src LIMIT 0`, [...query.params]);
+    } finally {
+      await closeQuietly(conn);
+    }
+  });
 }
 
 export const mysqlSource: SourceRuntime = { read, describe, check };

@@ -102,7 +102,8 @@ function bigIntValue(text: string): number | bigint | string {
 }
 
 function toBytes(v: unknown): Uint8Array | null {
-  if (v instanceof Uint8Array) return v;
+  // a plain Uint8Array view (no copy): the canonical binary value, not a Buffer
+  if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v;
   if (typeof v === 'string') return new TextEncoder().encode(v);
   // GEOMETRY is parsed into an object by the driver; keep its JSON text as bytes
   return new TextEncoder().encode(JSON.stringify(v));

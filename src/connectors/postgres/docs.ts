@@ -31,6 +31,23 @@ With \`incremental: { column }\` the query becomes
 \`SELECT * FROM (<query>) AS src WHERE src."col" > $n [AND src."col" <= $m] ORDER BY src."col"\`
 with the bounds bound as parameters.
 
+**Partitioned reads.** \`partition: { column, count }\` (with \`table\`) reads
+\`SELECT min(col), max(col)\` first, splits that span into \`count\` equal-width ranges (by value,
+not by row count: a skewed key gives uneven ranges) and reads them over \`count\` connections at
+once, merged into one stream. Rows come back unordered. The key must be an integer, date or
+timestamp column (ideally indexed); rows with a NULL key are read with the first range. With
+\`incremental\` every range query also carries the window, and the watermark is the max over
+all ranges, saved after the sink committed as usual.
+
+**Streams.** \`streams: [sales.orders, sales.customers]\` (or a pattern \`"sales.*"\`, matched
+against \`schema.table\` names from \`information_schema.tables\`) reads each table as \`table:\`;
+see \`streams\` in the README.
+
+**State table.** \`state: { connection: <postgres connection>, table: etl_state }\` keeps
+watermarks in a table (created on the first save: \`pipeline, stream, watermark, updated_at,
+run_id\`, primary key \`(pipeline, stream)\`), each save its own short transaction after the
+sink committed. Reads never create it (dry-run writes nothing).
+
 **Sink.** Rows are loaded with \`COPY … FROM STDIN (FORMAT csv)\` in ~64 KiB writes.
 - \`append\`: one transaction: create the table if needed, COPY, COMMIT. A failed or interrupted
   run rolls back and leaves the table as it was.

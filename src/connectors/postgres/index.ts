@@ -11,7 +11,7 @@ export const postgres = defineConnector({
   docs: POSTGRES_DOCS,
   status: 'stable',
   connection: connectionSchema,
-  source: { options: sourceSchema, capabilities: { incremental: true, knows_schema: true } },
+  source: { options: sourceSchema, capabilities: { incremental: true, knows_schema: true, partitioned: true, streams: true } },
   sink: { options: sinkSchema, capabilities: { modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false } },
   url_schemes: ['postgres', 'postgresql'],
   connectionFromUrl: parsePostgresUrl,
@@ -70,6 +70,13 @@ function lintPostgres(input: ConnectorLintInput, ctx: LintContext): readonly Iss
     }
     if (o.params !== undefined && o.query === undefined) {
       issues.push(ctx.issue(at('params'), 'E_PG_PARAMS_NEED_QUERY', '`params` only applies with `query`', 'reference them as $1, $2… in `query`'));
+    }
+    if (o.partition !== undefined && o.table === undefined) {
+      issues.push(ctx.issue(at('partition'), 'E_PG_PARTITION_NEEDS_TABLE', '`partition` only applies with `table`', 'read a table, or drop `partition` for a query'));
+    }
+    const part = o.partition as { column?: unknown } | undefined;
+    if (Array.isArray(o.columns) && typeof part?.column === 'string' && !o.columns.includes(part.column)) {
+      issues.push(ctx.issue(at('partition'), 'E_PG_PARTITION_COLUMN', `the partition column \`${part.column}\` is not in \`columns\``, `add ${part.column} to \`columns\``));
     }
   } else if (input.role === 'sink') {
     // upsert without `key` is reported for every sink by the core (E_UPSERT_KEY)

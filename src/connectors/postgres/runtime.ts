@@ -4,6 +4,7 @@ import { closeQuietly, connect, resolveConnection } from './connection.js';
 import { pgError } from './errors.js';
 import { postgresSink } from './sink.js';
 import { postgresSource } from './source.js';
+import { postgresStateStore } from './state-store.js';
 
 /** validate --connections: log in once (no retries) and run SELECT 1. */
 async function checkConnection(connection: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
@@ -22,4 +23,4 @@ async function checkConnection(connection: Record<string, unknown>, ctx: CheckCo
   }
 }
 
-export const postgresRuntime: ConnectorRuntime = { source: postgresSource, sink: postgresSink, checkConnection };
+export const postgresRuntime: ConnectorRuntime = { source: postgresSource, sink: postgresSink, checkConnection, stateStore: postgresStateStore };

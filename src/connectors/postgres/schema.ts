@@ -35,6 +35,13 @@ export const sourceSchema = Type.Object(
     query: Type.Optional(Type.String({ minLength: 1, description: 'SELECT to run instead of a table; values go in params as $1, $2…' })),
     params: Type.Optional(Type.Array(bindValue, { description: 'Bind parameters for $1, $2… in query (never spliced into the SQL).' })),
     columns: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Columns to select from table (default: all).' })),
+    partition: Type.Optional(Type.Object(
+      {
+        column: Type.String({ minLength: 1, description: 'Integer, date or timestamp column to split on (ideally indexed).' }),
+        count: Type.Integer({ minimum: 1, maximum: 64, description: 'Number of key ranges, read over as many connections at once.' }),
+      },
+      { additionalProperties: false, description: 'Read a table as `count` key ranges in parallel (min…max split evenly); rows come unordered.' },
+    )),
   },
   { additionalProperties: false },
 );

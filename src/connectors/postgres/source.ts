@@ -4,7 +4,8 @@ import { ConnectorError, throwIfAborted } from '../../core/errors.js';
 import type { Issue } from '../../core/issues.js';
 import type { Column, RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { CheckContext, SourceContext, SourceDescription, SourceRuntime } from '../define.js';
-import { incrementalQuery, selectFromTable, subquery, type BoundQuery } from '../sql/dialect.js';
+import { incrementalQuery, quoteIdent, selectFromTable, subquery, type BoundQuery } from '../sql/dialect.js';
+import { partitionBoundsQuery, partitionedSql, readPartitioned } from './partition-read.js';
 import { closeQuietly, connect, describeConnection, resolveConnection } from './connection.js';
 import { postgresDialect } from './dialect.js';
 import { pgError } from './errors.js';
@@ -24,7 +25,15 @@ export function sourceQuery(options: PostgresSourceOptions, ctx: Pick<SourceCont
 
 async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIterable<RecordBatch> {
   const options = raw as PostgresSourceOptions;
-  const query = sourceQuery(options, ctx);
+  if (options.partition && options.partition.count > 1 && options.table !== undefined) {
+    yield* readPartitioned(options, ctx, (query, label) => readQuery(query, label, ctx, false));
+    return;
+  }
+  yield* readQuery(sourceQuery(options, ctx), options.table ?? 'query', ctx, true);
+}
+
+/** Streams one query through a server-side cursor, `batch_size` rows at a time. */
+export async function* readQuery(query: BoundQuery, label: string, ctx: SourceContext, progress: boolean): AsyncGenerator<RecordBatch> {
   const password = resolveConnection(ctx.connection).password;
   const client = await connect(ctx.connection, ctx);
   const cursor = client.query(new Cursor(query.sql, [...query.params], { types: canonicalTypes }));
@@ -40,12 +49,12 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIte
       schema ??= { columns: fields.map(columnFromField) };
       if (rows.length === 0) break;
       total += rows.length;
-      ctx.events({ type: 'batch.read', stage: ctx.stage, rows: rows.length, total });
+      if (progress) ctx.events({ type: 'batch.read', stage: ctx.stage, rows: rows.length, total });
       yield { schema, rows };
       if (rows.length < want) break;
     }
   } catch (err) {
-    throw pgError(err, `reading ${options.table ?? 'query'}`, password);
+    throw pgError(err, `reading ${label}`, password);
   } finally {
     await cursor.close().catch(() => {});
     await closeQuietly(client);
@@ -67,6 +76,14 @@ async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promi
   const query = sourceQuery(options, ctx);
   const where = ctx.connection ? describeConnection(resolveConnection(ctx.connection)) : 'postgres';
   const params = query.params.length > 0 ? ` with params ${JSON.stringify(query.params)}` : '';
+  if (options.partition && options.partition.count > 1 && options.table !== undefined) {
+    const p = options.partition;
+    const bounds = partitionBoundsQuery(options, ctx);
+    return {
+      summary: `postgres ${where}: ${options.table} in up to ${p.count} ranges of ${p.column}, read in parallel (unordered)${params}`,
+      statements: [bounds.sql, `${partitionedSql(options, ctx)} -- once per range`],
+    };
+  }
   return { summary: `postgres ${where}: ${options.table ?? 'query'}${params}`, statements: [query.sql] };
 }
 
@@ -88,5 +105,27 @@ async function check(raw: Record<string, unknown>, ctx: CheckContext): Promise<r
   }
 }
 
-export const postgresSource: SourceRuntime = { read, describe, check };
+/** `streams:` patterns: every table and view outside the system schemas, as `schema.table`. */
+async function listTables(_raw: Record<string, unknown>, ctx: SourceContext): Promise<string[]> {
+  const client = await connect(ctx.connection, ctx);
+  try {
+    const res = await client.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg\\_%'
+        ORDER BY 1, 2`,
+    );
+    return res.rows.map((r) => `${namePart(r.schema)}.${namePart(r.name)}`);
+  } catch (err) {
+    throw pgError(err, 'listing tables', resolveConnection(ctx.connection).password);
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+/** A name part as `table:` reads it back: quoted only when a dot or a quote would split it wrongly. */
+function namePart(name: string): string {
+  return /[."]/.test(name) ? quoteIdent(name) : name;
+}
+
+export const postgresSource: SourceRuntime = { read, describe, check, listTables };
 export type { Column };

@@ -1,4 +1,5 @@
 import { ConnectorError, InterruptedError, RunError } from '../../core/errors.js';
+import { REDACTED } from '../../core/secrets.js';
 import type { EventSink } from '../../core/events.js';
 import { classifyError, parseRetryAfter, withRetry, type Classified } from '../../core/engine/retry.js';
 import type { RetryPolicy } from '../../core/engine/retry-policy.js';
@@ -6,6 +7,9 @@ import { Authenticator } from './auth.js';
 import { HttpError } from './http-error.js';
 import { RateLimiter, Semaphore } from './limiter.js';
 import type { HttpSettings, Redactor } from './settings.js';
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 /** Largest response body read into memory (one page); a larger one stops the run. */
 export const MAX_BODY_BYTES = 100 * 1024 * 1024;
@@ -73,6 +77,14 @@ export class HttpClient {
     return `${req.method} ${this.redact.url(req.url)}`;
   }
 
+  /** Like describe(), with an api key sent in the query shown as `name=***` (dry-run). */
+  describeSent(req: Pick<HttpRequest, 'method' | 'url'>): string {
+    const a = this.settings.auth;
+    const url = new URL(req.url);
+    if (a?.type === 'api_key' && a.in === 'query' && url.origin === this.origin) url.searchParams.set(a.name, REDACTED);
+    return this.describe({ method: req.method, url });
+  }
+
   private async attempt(req: HttpRequest): Promise<HttpResponse> {
     const release = await this.slots.acquire();
     try {
@@ -85,25 +97,43 @@ export class HttpClient {
       if (r.status >= 200 && r.status <= 299) return r;
       const after = r.headers.get('retry-after');
       const wait = after === null ? undefined : parseRetryAfter(after);
-      throw HttpError.fromStatus(this.label(req), r.status, r.statusText, this.redact.text(r.text), wait);
+      throw HttpError.fromStatus(this.label({ ...req, url: r.url }), r.status, r.statusText, this.redact.text(r.text), wait);
     } finally {
       release();
     }
   }
 
+  /**
+   * One request, following up to MAX_REDIRECTS redirects by hand: credentials and `headers` are
+   * set again for each hop only when it stays on the stage's origin (fetch's own redirect mode
+   * would forward custom headers such as X-API-Key to another host).
+   */
   private async exchange(req: HttpRequest): Promise<{ response: HttpResponse; token?: string }> {
-    await this.limiter.take(this.deps.signal);
-    const url = new URL(req.url);
-    const headers = new Headers({ accept: 'application/json', 'user-agent': 'etl-cli' });
-    let token: string | undefined;
-    if (url.origin === this.origin) {
-      for (const [k, v] of Object.entries(this.settings.headers)) headers.set(k, v);
-      token = await this.auth.apply(url, headers);
+    let url = new URL(req.url);
+    let method = req.method;
+    let body = req.body;
+    for (let hop = 0; ; hop++) {
+      await this.limiter.take(this.deps.signal);
+      const headers = new Headers({ accept: 'application/json', 'user-agent': 'etl-cli' });
+      let token: string | undefined;
+      if (url.origin === this.origin) {
+        for (const [k, v] of Object.entries(this.settings.headers)) headers.set(k, v);
+        token = await this.auth.apply(url, headers);
+      }
+      if (body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      const init: RequestInit = { method, headers, ...(body === undefined ? {} : { body }) };
+      const response = await this.fetchOnce(url, init, this.label({ ...req, method, url }));
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || location === null || hop >= MAX_REDIRECTS) {
+        return { response, ...(token === undefined ? {} : { token }) };
+      }
+      const next = new URL(location, response.url);
+      if (response.status === 303 || (response.status <= 302 && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = next;
     }
-    if (req.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
-    const init: RequestInit = { method: req.method, headers, ...(req.body === undefined ? {} : { body: req.body }) };
-    const response = await this.fetchOnce(url, init, this.label(req));
-    return { response, ...(token === undefined ? {} : { token }) };
   }
 
   private label(req: HttpRequest): string {
@@ -115,7 +145,7 @@ export class HttpClient {
     const timeout = AbortSignal.timeout(this.settings.timeout_ms);
     const signal = AbortSignal.any([this.deps.signal, timeout]);
     try {
-      const res = await fetch(url, { ...init, signal, redirect: 'follow' });
+      const res = await fetch(url, { ...init, signal, redirect: 'manual' });
       const text = await readBody(res, label);
       return { status: res.status, statusText: res.statusText, headers: res.headers, text, url };
     } catch (err) {

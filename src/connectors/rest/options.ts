@@ -90,6 +90,8 @@ export const paginationSchema = Type.Union(
 );
 export type PaginationOptions = Static<typeof paginationSchema>;
 
+const { concurrency: _sinkOnly, ...sourceHttpProps } = httpProps(false);
+
 const target = {
   url: Type.Optional(Type.String({ minLength: 1, description: 'Full URL (without a connection), or a URL relative to base_url.' })),
   path: Type.Optional(Type.String({ minLength: 1, description: 'Path appended to the connection base_url (items, /v1/items?status=open).' })),
@@ -108,7 +110,7 @@ export const restSourceOptions = Type.Object(
     incremental_param: Type.Optional(Type.String({ minLength: 1, description: 'Query parameter that receives the watermark (updated_since).' })),
     incremental_until_param: Type.Optional(Type.String({ minLength: 1, description: 'Query parameter that receives the upper bound of `--to`.' })),
     columns: columnsOption,
-    ...httpProps(false),
+    ...sourceHttpProps,
   },
   strict,
 );

@@ -13,6 +13,8 @@ export interface PageRequest {
 
 export interface PageResult {
   readonly records: number;
+  /** the URL that answered (after redirects): relative next links resolve against it. */
+  readonly url: URL;
   readonly body: unknown;
   readonly headers: Headers;
 }
@@ -120,7 +122,7 @@ function urlPager(start: URL, summary: string, capped: Capped, loop: (what: stri
       if (target === undefined) return undefined;
       let url: URL;
       try {
-        url = new URL(target, prev.url);
+        url = new URL(target, page.url);
       } catch {
         throw new RunError('E_REST_NEXT_URL', `page ${prev.number}: the next-page link is not a URL`, { hint: 'check next_path' });
       }

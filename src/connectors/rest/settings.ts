@@ -61,7 +61,7 @@ export function targetUrl(stage: HttpOverrides, settings: HttpSettings, redact: 
   }
 }
 
-const SECRET_PARAM = /^(sig|signature|key|code|access_token|client_secret)$/i;
+const SECRET_PARAM = /^(sig|signature|key|access_token|client_secret)$/i;
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|session/i;
 
 /**
@@ -84,7 +84,12 @@ export class Redactor {
       if (auth.in === 'query') params.add(auth.name.toLowerCase());
     }
     if (auth?.type === 'oauth2') values.push(auth.client_secret);
-    for (const [name, value] of Object.entries(settings.headers)) if (SECRET_HEADER.test(name)) values.push(value);
+    for (const [name, value] of Object.entries(settings.headers)) {
+      if (!SECRET_HEADER.test(name)) continue;
+      values.push(value);
+      const credential = /^(?:bearer|basic|token|apikey)\s+(\S+)$/i.exec(value)?.[1];
+      if (credential) values.push(credential); // 'Bearer abc': abc alone is secret too
+    }
     this.values = values.filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
     this.params = params;
     for (const v of this.values) registry.add(v);

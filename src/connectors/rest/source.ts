@@ -124,13 +124,13 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncGen
     const batch = flush();
     if (batch) yield batch;
     if (room() <= 0) return;
-    req = p.pager.next(req, { records: items.length, body, headers: res.headers });
+    req = p.pager.next(req, { records: items.length, body, headers: res.headers, url: res.url });
   }
 }
 
 async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promise<SourceDescription> {
   const p = prepare(raw, ctx);
-  const first = p.http.client.describe({ method: p.o.method ?? 'GET', url: p.pager.first.url });
+  const first = p.http.client.describeSent({ method: p.o.method ?? 'GET', url: p.pager.first.url });
   return {
     summary: `rest ${first} (pagination: ${p.pager.summary}; records: ${p.o.records || '$'})`,
     statements: [p.body === undefined ? first : `${first} ${p.http.redact.text(p.body)}`],

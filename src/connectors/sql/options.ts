@@ -30,8 +30,9 @@ export const sqlSinkFields = {
   commit_every: Type.Optional(Type.Integer({ minimum: 1, description: 'Commit every N rows (each chunk its own transaction). Default: one transaction per run.' })),
 };
 
+/** No schema `default` (10 is applied in code): a filled-in default would override a url's connect_timeout. */
 export const connectTimeoutOption = Type.Optional(Type.Number({
-  exclusiveMinimum: 0, maximum: 3600, default: 10, description: 'Give up connecting after this many seconds.',
+  exclusiveMinimum: 0, maximum: 3600, description: 'Give up connecting after this many seconds (default 10).',
 }));
 
 export const passwordOption = Type.Optional(Type.String({ writeOnly: true, 'x-secret': true, description: 'Password; use ${env:...} or ${file:...}.' }));

@@ -15,11 +15,11 @@ export const sqlite = defineConnector({
   connection: connectionSchema,
   source: {
     options: sourceSchema,
-    capabilities: { incremental: true, knows_schema: true },
+    capabilities: { incremental: true, knows_schema: true, streams: true },
   },
   sink: {
     options: sinkSchema,
-    capabilities: { modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false },
+    capabilities: { modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false, single_writer: true },
   },
   examples: sqliteExamples,
   extensions: ['.db', '.sqlite', '.sqlite3'],

@@ -45,6 +45,20 @@ export const sqliteSource: SourceRuntime = {
   async check(options, ctx) {
     return checkSource(resolveDb(options, ctx.connection, ctx.pipeline.dir), queryOptions(options), ctx);
   },
+
+  /** `streams:` patterns: the database's tables and views (sqlite_* internals left out). */
+  async listTables(options, ctx) {
+    const db = resolveDb(options, ctx.connection, ctx.pipeline.dir);
+    const handle = await openDb(db, { write: false, mustExist: true });
+    try {
+      const rows = handle.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").all([]);
+      return rows.map((r) => String(r.name));
+    } catch (err) {
+      throw sqliteError(err, `sqlite ${db.display}: cannot list tables`);
+    } finally {
+      handle.close();
+    }
+  },
 };
 
 async function* readRows(db: ResolvedDb, o: QueryOptions, ctx: SourceContext): AsyncGenerator<RecordBatch> {

@@ -1,4 +1,3 @@
-import type { TObject } from '@sinclair/typebox';
 import type { Registry } from '../../registry.js';
 import { isSecretKey, type SecretRegistry } from '../secrets.js';
 
@@ -35,13 +34,25 @@ function isObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Values of options a connector marks `x-secret: true` (a `dsn`, a `url` with credentials). */
-function addMarked(stage: unknown, schema: TObject | undefined, secrets: SecretRegistry): void {
-  if (!isObject(stage) || !schema) return;
-  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
-    const value = stage[key];
-    if ((prop as Obj)['x-secret'] === true && (typeof value === 'string' || typeof value === 'number')) secrets.add(String(value));
+/**
+ * Values of options a connector marks `x-secret: true` (a `dsn`, a `url` with credentials),
+ * walking nested objects and the branches of unions (`auth: { type: api_key, value }`).
+ */
+function addMarked(value: unknown, schema: unknown, secrets: SecretRegistry, depth = 0): void {
+  if (!isObject(schema) || depth > 8) return;
+  if (schema['x-secret'] === true && (typeof value === 'string' || typeof value === 'number')) {
+    secrets.add(String(value));
+    return;
   }
+  for (const branch of [schema['anyOf'], schema['oneOf'], schema['allOf']]) {
+    if (Array.isArray(branch)) for (const b of branch) addMarked(value, b, secrets, depth + 1);
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) addMarked(item, schema['items'], secrets, depth + 1);
+    return;
+  }
+  if (!isObject(value) || !isObject(schema['properties'])) return;
+  for (const [key, prop] of Object.entries(schema['properties'])) addMarked(value[key], prop, secrets, depth + 1);
 }
 
 export function registerSchemaSecrets(doc: Obj, registry: Registry, secrets: SecretRegistry): void {

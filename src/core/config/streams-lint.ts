@@ -39,7 +39,8 @@ export function lintStreams(doc: Obj, ctx: LintContext, sinks: readonly string[]
         `remove \`${key}\`: each stream is read as \`table: <stream>\``));
     }
   }
-  const several = typeof streams === 'string' || (Array.isArray(streams) && streams.length > 1);
+  // a pattern may match several tables; a plain name is one stream
+  const several = (typeof streams === 'string' && /[*?]/.test(streams)) || (Array.isArray(streams) && streams.length > 1);
   if (!several) return issues;
   for (const path of sinks) {
     const sink = pointerAt(doc, path);

@@ -33,7 +33,7 @@ export async function runStreams(plan: Plan, options: RunOptions, scope: RunScop
   try {
     const streams = await listStreams(plan, options, scope, started_at);
     options.events({ type: 'info', message: `${streams.length} stream${streams.length === 1 ? '' : 's'}: ${streams.join(', ')}` });
-    const settled = await pool(streams, plan.parallelism ?? 1, (stream) => runStream(plan, stream, options, scope), () => options.signal.aborted);
+    const settled = await pool(streams, parallelismOf(plan, options), (stream) => runStream(plan, stream, options, scope), () => options.signal.aborted);
     outcomes = settled.flatMap((s, i) => (s?.status === 'fulfilled' ? [s.value] : s === undefined ? [skipped(streams[i]!)] : []));
     error = combinedError(outcomes, streams.length, options.signal);
   } catch (err) {
@@ -47,6 +47,17 @@ export async function runStreams(plan: Plan, options: RunOptions, scope: RunScop
     throw error;
   }
   return report;
+}
+
+/** `parallelism`, or 1 when a sink allows one writer at a time (sqlite). */
+function parallelismOf(plan: Plan, options: RunOptions): number {
+  const wanted = plan.parallelism ?? 1;
+  const single = plan.loads.find((l) => l.definition.sink?.capabilities.single_writer);
+  if (wanted > 1 && single) {
+    options.events({ type: 'info', message: `streams run one at a time: ${single.label} takes one writer at a time (parallelism ${wanted} ignored)` });
+    return 1;
+  }
+  return wanted;
 }
 
 async function listStreams(plan: Plan, options: RunOptions, scope: RunScope, started_at: string): Promise<string[]> {

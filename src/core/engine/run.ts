@@ -25,9 +25,12 @@ export async function runPipeline(plan: Plan, options: RunOptions): Promise<RunR
   // exit 4 before anything is touched
   const lock = await acquireLock(plan, { run_id, events: options.events, ...(options.force ? { force: true } : {}) });
   let store: StateStore | undefined;
+  let dbLock: { release(): Promise<void> } | undefined;
   try {
     store = await openStateStore(plan, { signal: options.signal, pipeline: pipelineInfo(plan, run_id, started.toISOString()) });
+    dbLock = await databaseLock(store, plan.name, options);
   } catch (err) {
+    await store?.close().catch(() => undefined);
     await lock.release().catch(() => undefined);
     throw err;
   }
@@ -35,8 +38,19 @@ export async function runPipeline(plan: Plan, options: RunOptions): Promise<RunR
     if (plan.extract.streams) return await runStreams(plan, options, { run_id, started, lock, store });
     return await runOne(plan, options, { run_id, started, lock, store });
   } finally {
+    await dbLock?.release().catch(() => undefined);
     await store.close().catch(() => undefined);
   }
+}
+
+/** The state table's own lock (other machines); `--force` skips it with a warning. */
+async function databaseLock(store: StateStore, name: string, options: RunOptions): Promise<{ release(): Promise<void> } | undefined> {
+  if (!store.lock) return undefined;
+  if (options.force) {
+    options.events({ type: 'warning', message: `--force: not taking the database lock of ${name} (${store.description})` });
+    return undefined;
+  }
+  return store.lock(name);
 }
 
 export interface RunScope {

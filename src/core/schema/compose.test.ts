@@ -20,7 +20,7 @@ describe('composePipelineSchema', () => {
     expect(schema['additionalProperties']).toBe(false);
     expect(props['version']).toMatchObject({ const: 1 });
     expect(props['name']['pattern']).toBe('^[A-Za-z0-9_.-]+$');
-    expect(Object.keys(props)).toEqual(['version', 'name', 'description', 'vars', 'connections', 'extract', 'transform', 'load', 'errors', 'retry', 'state', 'environments', 'plugins']);
+    expect(Object.keys(props)).toEqual(['version', 'name', 'description', 'vars', 'connections', 'extract', 'transform', 'load', 'errors', 'retry', 'state', 'environments', 'plugins', 'parallelism']);
     expect(Object.keys(props['retry']['properties'])).toEqual(['attempts', 'initial_secs', 'max_secs', 'jitter']);
     expect(Object.keys(props['state']['properties'])).toEqual(['dir', 'connection', 'table']);
   });

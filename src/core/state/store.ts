@@ -29,6 +29,12 @@ export interface StateStore {
   /** forgets one stream's watermark, or all of the pipeline's when stream is undefined. */
   reset(pipeline: string, stream?: string): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * A run lock in the database, so runs on different machines sharing the state never overlap
+   * (postgres: a session advisory lock, freed by the server if the process dies). Throws
+   * LockHeldError (exit 4) when another run holds it. The local lock file is taken as well.
+   */
+  lock?(pipeline: string): Promise<{ release(): Promise<void> }>;
 }
 
 type FilePlan = Pick<Plan, 'name' | 'state'>;

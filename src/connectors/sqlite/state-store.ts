@@ -1,0 +1,85 @@
+import type { StateStore, StoredWatermark } from '../../core/state/store.js';
+import type { StateStoreContext } from '../define.js';
+import { quoteIdent } from '../sql/identifiers.js';
+import { dbExists, openDb, resolveDb, sqliteError, type ResolvedDb } from './connection.js';
+import type { SqliteDatabase } from './driver.js';
+
+interface Row { stream: string; watermark: string | null; updated_at: string | null; run_id: string | null }
+
+/**
+ * Watermarks in a table of a sqlite database (`state: { connection, table }`). A read opens the
+ * file read-only and never creates it (dry-run); a write creates the table if missing and
+ * upserts in one short transaction. The table name is taken literally, like sqlite `table:`.
+ */
+export async function sqliteStateStore(connection: Record<string, unknown>, ctx: StateStoreContext): Promise<StateStore> {
+  const db: ResolvedDb = { ...resolveDb({}, connection, ctx.pipeline.dir), read_only: false };
+  const table = quoteIdent(ctx.table);
+  const where = `state table ${ctx.table} (sqlite ${db.display})`;
+  const withDb = async <T>(write: boolean, doing: string, fn: (handle: SqliteDatabase) => T): Promise<T> => {
+    const handle = await openDb(db, { write, mustExist: !write });
+    try {
+      return fn(handle);
+    } catch (err) {
+      throw sqliteError(err, `${doing} ${where}`);
+    } finally {
+      handle.close();
+    }
+  };
+  const exists = (h: SqliteDatabase): boolean =>
+    h.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ?").all([ctx.table]).length > 0;
+  const select = async (pipeline: string, stream?: string): Promise<Row[]> => {
+    if (!dbExists(db)) return [];
+    return withDb(false, 'reading', (h) => {
+      if (!exists(h)) return [];
+      const filter = stream === undefined ? '' : ' AND stream = ?';
+      const sql = `SELECT stream, watermark, updated_at, run_id FROM ${table} WHERE pipeline = ?${filter} ORDER BY stream`;
+      return h.prepare(sql).all(stream === undefined ? [pipeline] : [pipeline, stream]) as unknown as Row[];
+    });
+  };
+  return {
+    description: where,
+    async read(pipeline, stream) {
+      const row = (await select(pipeline, stream))[0];
+      return row ? stored(row) : undefined;
+    },
+    async readAll(pipeline) {
+      const rows = await select(pipeline);
+      return Object.fromEntries(rows.flatMap((r) => (r.watermark === null ? [] : [[r.stream, stored(r)]])));
+    },
+    async write(pipeline, stream, value) {
+      await withDb(true, 'writing', (h) => {
+        h.exec('BEGIN IMMEDIATE');
+        try {
+          h.exec(`CREATE TABLE IF NOT EXISTS ${table} (pipeline TEXT NOT NULL, stream TEXT NOT NULL, watermark TEXT, updated_at TEXT, run_id TEXT, PRIMARY KEY (pipeline, stream))`);
+          h.prepare(
+            `INSERT INTO ${table} (pipeline, stream, watermark, updated_at, run_id) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (pipeline, stream) DO UPDATE SET watermark = excluded.watermark, updated_at = excluded.updated_at, run_id = excluded.run_id`,
+          ).run([pipeline, stream, value.watermark, new Date().toISOString(), value.run_id ?? null]);
+          h.exec('COMMIT');
+        } catch (err) {
+          try { h.exec('ROLLBACK'); } catch { /* the error that got us here matters */ }
+          throw err;
+        }
+      });
+    },
+    async reset(pipeline, stream) {
+      if (!dbExists(db)) return false;
+      return withDb(true, 'clearing', (h) => {
+        if (!exists(h)) return false;
+        const res = stream === undefined
+          ? h.prepare(`DELETE FROM ${table} WHERE pipeline = ?`).run([pipeline])
+          : h.prepare(`DELETE FROM ${table} WHERE pipeline = ? AND stream = ?`).run([pipeline, stream]);
+        return res.changes > 0;
+      });
+    },
+    async close() {},
+  };
+}
+
+function stored(row: Row): StoredWatermark {
+  return {
+    watermark: row.watermark ?? '',
+    ...(row.updated_at === null ? {} : { updated_at: row.updated_at }),
+    ...(row.run_id === null ? {} : { run_id: row.run_id }),
+  };
+}
