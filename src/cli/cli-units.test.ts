@@ -8,7 +8,7 @@ import { resolveEndpoint } from './commands/copy-endpoint.js';
 import { answerFields, coerce, requiredFields, secretValue, setPath } from './commands/create/from-schema.js';
 import { renderConnectorDocs } from './render/connector-docs.js';
 import { cellText, NULL_CELL } from './render/debug.js';
-import { formatIssues } from './render/error.js';
+import { formatIssues, toEtlError } from './render/error.js';
 import { renderMetrics } from './render/metrics.js';
 import { renderRunSummary } from './render/summary.js';
 import { optionRows, typeLabel, type JsonSchema } from './render/schema-options.js';
@@ -83,6 +83,15 @@ describe('tables and cells', () => {
     expect(cellText(null)).toBe(NULL_CELL);
     expect(cellText('')).toBe('""');
     expect(cellText(12n)).toBe('12');
+  });
+
+  it('wraps unknown errors as internal errors with a report line, exit 1', () => {
+    const err = toEtlError(new TypeError('boom'));
+    expect(err.code).toBe('E_INTERNAL');
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toMatch(/^internal error: boom; please report at /);
+    const usage = new UsageError('bad');
+    expect(toEtlError(usage)).toBe(usage);
   });
 
   it('formats issues sorted by position with hints', () => {

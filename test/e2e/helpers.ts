@@ -114,7 +114,7 @@ export async function writeLargeCsv(file: string, rows: number): Promise<void> {
   for (let start = 1; start <= rows; start += chunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + chunk, rows + 1); i++) lines.push(`${i},customer number ${i},${i % 1000}.25`);
-    if (!stream.write(lines.join('\n') + '\n')) await new Promise((r) => stream.once('drain', r));
+    if (!stream.write(lines.join('\n') + '\n')) await new Promise<void>((r) => stream.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

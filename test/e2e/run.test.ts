@@ -82,6 +82,23 @@ describe('etl-cli run (built bin)', () => {
     expect(r.stdout).toContain(`wrote ${rows.length}`);
   });
 
+  it('--var, --env overlays and --limit shape the run', async () => {
+    const d = await tempDir();
+    await write(d, 'in.csv', csvRows(40));
+    await write(d, 'v.yml', 'version: 1\nname: v\nvars: { out: a.ndjson }\nextract:\n  type: csv\n  path: in.csv\nload:\n  type: ndjson\n  path: ${var:out}\n');
+    await write(d, 'v.prod.yml', 'load:\n  type: csv\n  path: prod.csv\n');
+    const byVar = await cli(['run', 'v.yml', '--var', 'out=b.ndjson', '--limit', '7'], { cwd: d });
+    expect(byVar.code).toBe(0);
+    expect((await readFile(join(d, 'b.ndjson'), 'utf8')).trim().split('\n')).toHaveLength(7);
+    const byEnv = await cli(['run', 'v.yml', '--env', 'prod'], { cwd: d });
+    expect(byEnv.code).toBe(0);
+    expect(byEnv.stdout).toContain('prod.csv');
+    expect(await listFiles(d)).toContain('prod.csv');
+    const unknown = await cli(['run', 'v.yml', '--env', 'nope'], { cwd: d });
+    expect(unknown.code).toBe(2);
+    expect((await cli(['run', 'v.yml', '--var', 'novalue'], { cwd: d })).code).toBe(2);
+  });
+
   it('--report writes the RunReport as JSON with the figures', async () => {
     const r = await cli(['run', 'people.yml', '--report', 'report.json', '--quiet'], { cwd: dir });
     expect(r.code).toBe(0);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SinkRuntime, SourceRuntime } from '../../src/connectors/define.js';
-import type { RecordSchema, Row } from '../../src/core/records/types.js';
+import { InterruptedError } from '../../src/core/errors.js';
+import type { RecordBatch, RecordSchema, Row } from '../../src/core/records/types.js';
 import { collectBatches } from '../../src/testing/context.js';
 import { batchesOf, failingAfter, load, myContext, runtimes, sql, uniqueName } from './helpers.js';
 
@@ -132,5 +133,20 @@ describe('mysql sink: modes', () => {
     const plan = await sink.plan({ table, commit_every: 100 }, people, ctx);
     await expect(sink.apply(plan, failingAfter(people, rowsOf(1, 250), 50), ctx)).rejects.toThrow(/source failed/);
     expect(await count(table)).toBe(200);
+  });
+
+  it('an abort mid-load stops with InterruptedError and leaves the table as it was', async () => {
+    const table = uniqueName('abort');
+    await load(sink, { table }, people, batchesOf(people, rowsOf(1, 5)));
+    const ctx = myContext();
+    const plan = await sink.plan({ table, mode: 'overwrite' }, people, ctx);
+    async function* abortAfterTwo(): AsyncIterable<RecordBatch> {
+      yield { schema: people, rows: rowsOf(100, 599) };
+      yield { schema: people, rows: rowsOf(600, 1099) };
+      ctx.controller.abort();
+      yield { schema: people, rows: rowsOf(1100, 1599) };
+    }
+    await expect(sink.apply(plan, abortAfterTwo(), ctx)).rejects.toBeInstanceOf(InterruptedError);
+    expect(await count(table)).toBe(5);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SinkRuntime, SourceRuntime } from '../../src/connectors/define.js';
+import { InterruptedError } from '../../src/core/errors.js';
 import type { RecordSchema, Row } from '../../src/core/records/types.js';
 import { collectBatches } from '../../src/testing/context.js';
 import { batchesOf, load, myContext, runtimes, uniqueName } from './helpers.js';
@@ -57,5 +58,18 @@ describe('mysql source', () => {
   it('an unreachable port fails fast as a transient connection error', async () => {
     const ctx = myContext({ connection: { host: '127.0.0.1', port: 1, user: 'x', connect_timeout_secs: 2 } });
     await expect(collectBatches(source.read({ table }, ctx))).rejects.toMatchObject({ kind: 'transient' });
+  });
+
+  it('an abort while reading stops with InterruptedError', async () => {
+    const ctx = myContext({ batch_size: 500 });
+    const seen: number[] = [];
+    const reading = (async () => {
+      for await (const batch of source.read({ table }, ctx)) {
+        seen.push(batch.rows.length);
+        if (seen.length === 2) ctx.controller.abort();
+      }
+    })();
+    await expect(reading).rejects.toBeInstanceOf(InterruptedError);
+    expect(seen).toEqual([500, 500]);
   });
 });

@@ -109,6 +109,20 @@ describe('bad CSV / NDJSON / JSON inputs', () => {
     if (r.code === 0) expect((await lines('huge.out.ndjson')).length + (await lines('huge.dl.ndjson')).length).toBe(2);
   }, 90_000);
 
+  it('NDJSON line of 30 MB between small lines: read exactly, in linear time', async () => {
+    const parts = [];
+    for (let i = 1; i <= 3000; i++) parts.push(JSON.stringify({ id: i, name: `n${i}` }));
+    parts.push(JSON.stringify({ id: 3001, name: 'z'.repeat(30_000_000) }));
+    for (let i = 3002; i <= 4000; i++) parts.push(JSON.stringify({ id: i, name: `n${i}` }));
+    await write(dir, 'longline.ndjson', parts.join('\n') + '\n');
+    const r = await runSource('longline', '{ type: ndjson, path: longline.ndjson }');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.ms).toBeLessThan(15_000);
+    const out = await lines('longline.out.ndjson');
+    expect(out.map((x) => x['id'])).toEqual(Array.from({ length: 4000 }, (_, i) => i + 1));
+    expect((out[3000]!['name'] as string).length).toBe(30_000_000);
+  }, 60_000);
+
   it('NDJSON truncated last line: complete lines load, the torn one is rejected with its line', async () => {
     const r = await runSource('ndtrunc', '{ type: ndjson, path: truncated-last-line.ndjson }');
     expect(r.code, r.stderr).toBe(0);

@@ -1,9 +1,25 @@
 import { ConfigError, EtlError, InternalError, InterruptedError, isAbort, type ExitCodeValue } from '../../core/errors.js';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { Issue, Location } from '../../core/issues.js';
 import type { CliContext } from '../context.js';
 
-export const ISSUES_URL = 'https://github.com/etl-cli/etl-cli/issues';
+/** Where to report bugs: package.json `bugs.url` (or `repository` + /issues) when set. */
+export function issuesUrl(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      bugs?: string | { url?: string };
+      repository?: string | { url?: string };
+    };
+    const bugs = typeof pkg.bugs === 'string' ? pkg.bugs : pkg.bugs?.url;
+    if (bugs) return bugs;
+    const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+    if (repo) return `${repo.replace(/^git\+/, '').replace(/\.git$/, '')}/issues`;
+  } catch {
+    // no package.json next to the build: fall through
+  }
+  return 'the etl-cli issue tracker';
+}
 
 /** An outcome the command has already printed (validate's issues): only the exit code is left. */
 export class ReportedError extends EtlError {
@@ -18,7 +34,7 @@ export class ReportedError extends EtlError {
 export function toEtlError(err: unknown): EtlError {
   if (err instanceof EtlError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new InternalError(`internal error: ${message}; please report at ${ISSUES_URL}`, { cause: err });
+  return new InternalError(`internal error: ${message}; please report at ${issuesUrl()}`, { cause: err });
 }
 
 /** As toEtlError, but an abort after a signal is always an InterruptedError (exit 130). */

@@ -70,7 +70,7 @@ export async function connect(options: Record<string, unknown> | undefined, ctx:
       try {
         return await connectOnce(conn, ctx);
       } catch (err) {
-        throw mysqlError(err, doing, conn.password);
+        throw mysqlError(err, doing, conn.password, ctx.signal);
       }
     },
     {

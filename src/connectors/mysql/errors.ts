@@ -36,9 +36,10 @@ export function classifyMysqlError(err: unknown): FailureKind {
  * Wraps a mysql2/net error into a ConnectorError saying what failed, with the server's error
  * name and number; never the password.
  */
-export function mysqlError(err: unknown, doing: string, password?: string): Error {
+export function mysqlError(err: unknown, doing: string, password?: string, signal?: AbortSignal): Error {
   if (err instanceof ConnectorError || err instanceof InterruptedError) return err;
-  if (isAbort(err)) return new InterruptedError('interrupted', { cause: err });
+  // an abort closes the connection under the running statement: that error is the interrupt
+  if (isAbort(err) || signal?.aborted) return new InterruptedError('interrupted', { cause: err });
   const e = err as DriverError;
   const raw = e?.sqlMessage || (typeof e?.message === 'string' && e.message !== '' ? e.message : String(err));
   const tag = typeof e?.errno === 'number' && e.code ? ` [${e.code} ${e.errno}]` : e?.code ? ` [${e.code}]` : '';

@@ -3,8 +3,8 @@ import { ConnectorError } from '../../core/errors.js';
 import type { Column, RecordSchema } from '../../core/records/types.js';
 import type { SinkMode, SinkPlan } from '../define.js';
 import { displayName, splitQualifiedName } from '../sql/identifiers.js';
-import { checkKeyColumns, reconcileTarget } from '../sql/reconcile.js';
-import { hasUniqueKey, readTarget } from './catalog.js';
+import { checkKeyColumns, reconcileTarget, requireUpsertKey, transactionalSteps } from '../sql/reconcile.js';
+import { hasUniqueKey, readTarget, type MysqlTargetInfo } from './catalog.js';
 import { serverInfo, supportsInsertAlias } from './connection.js';
 import { mysqlDialect, mysqlNativeType } from './dialect.js';
 import type { MysqlSinkOptions } from './schema.js';
@@ -36,13 +36,8 @@ export async function buildSinkPlan(conn: Connection, options: MysqlSinkOptions,
   const target = displayName(name);
   const label = `mysql sink ${target}`;
   const key = options.key ?? [];
-  if (mode === 'upsert' && key.length === 0) {
-    throw configError('E_MYSQL_UPSERT_KEY', `${label}: mode upsert needs \`key\``, 'add `key: [id]` naming the columns that identify a row');
-  }
+  requireUpsertKey(label, 'E_MYSQL', mode, key);
   const info = await readTarget(conn, name.schema, name.name);
-  if (info.engine && NON_TRANSACTIONAL.test(info.engine)) {
-    throw configError('E_MYSQL_ENGINE', `${label}: the table uses the ${info.engine} engine, which has no transactions`, 'convert it: ALTER TABLE … ENGINE=InnoDB (a failed load could otherwise leave half its rows)');
-  }
   const r = reconcileTarget({
     label, prefix: 'E_MYSQL', exists: info.exists, existing: info.columns, input: schema.columns,
     ...(options.create_table !== undefined ? { create_table: options.create_table } : {}),
@@ -51,10 +46,7 @@ export async function buildSinkPlan(conn: Connection, options: MysqlSinkOptions,
     sameName: (a, b) => a.toLowerCase() === b.toLowerCase(),
   });
   if (mode === 'upsert') checkKeyColumns(label, 'E_MYSQL', key, r.columns);
-  if (mode === 'upsert' && info.exists && !hasUniqueKey(info, key)) {
-    throw configError('E_MYSQL_NO_UNIQUE_KEY', `${label}: upsert needs a PRIMARY KEY or UNIQUE index on (${key.join(', ')}), the table has none`,
-      `add one: ALTER TABLE ${table} ADD PRIMARY KEY (${key.map((k) => mysqlDialect.quoteIdent(k)).join(', ')}) — or ADD UNIQUE (…)`);
-  }
+  checkTarget(info, mode, key, label, table);
   const ddl: string[] = [];
   if (r.create && !info.schema_exists && name.schema !== undefined) ddl.push(sql.createDatabaseSql(name.schema));
   if (r.create) ddl.push(sql.createTableSql(table, r.columns, mode === 'upsert' ? key : undefined));
@@ -75,17 +67,23 @@ export async function buildSinkPlan(conn: Connection, options: MysqlSinkOptions,
   return { target, mode, steps: steps(mode, target, internal), statements, type_map: r.type_map, internal };
 }
 
+/** The existing table can take a transactional load (and an upsert has its unique key). */
+function checkTarget(info: MysqlTargetInfo, mode: SinkMode, key: readonly string[], label: string, table: string): void {
+  if (info.engine && NON_TRANSACTIONAL.test(info.engine)) {
+    throw configError('E_MYSQL_ENGINE', `${label}: the table uses the ${info.engine} engine, which has no transactions`, 'convert it: ALTER TABLE … ENGINE=InnoDB (a failed load could otherwise leave half its rows)');
+  }
+  if (mode === 'upsert' && info.exists && !hasUniqueKey(info, key)) {
+    throw configError('E_MYSQL_NO_UNIQUE_KEY', `${label}: upsert needs a PRIMARY KEY or UNIQUE index on (${key.join(', ')}), the table has none`,
+      `add one: ALTER TABLE ${table} ADD PRIMARY KEY (${key.map((k) => mysqlDialect.quoteIdent(k)).join(', ')}) — or ADD UNIQUE (…)`);
+  }
+}
+
 function steps(mode: SinkMode, target: string, p: MysqlSinkInternal): string[] {
-  const tx = p.commit_every ? `one transaction per ${p.commit_every} rows` : 'one transaction';
-  const out = p.ddl.map((s) => `run (before the transaction: DDL commits implicitly): ${s.split(' (')[0]}`);
-  out.push(`open ${tx} on ${target}`);
-  if (mode === 'overwrite') out.push(`delete every row of ${target} (DELETE, not TRUNCATE, so it rolls back)`);
-  out.push(mode === 'upsert'
+  const write = mode === 'upsert'
     ? `multi-row INSERT … ON DUPLICATE KEY UPDATE, up to ${p.rows_per_statement} rows per statement (last row per key wins)`
-    : `multi-row INSERT, up to ${p.rows_per_statement} rows per statement`);
-  out.push('rows the server refuses (too long, duplicate, constraint) are retried one by one and rejected with the server message');
-  out.push('commit (a failure rolls back the open transaction)');
-  return out;
+    : `multi-row INSERT, up to ${p.rows_per_statement} rows per statement`;
+  return transactionalSteps(mode, target, p.ddl, p.commit_every, write,
+    'rows the server refuses (too long, duplicate, constraint) are retried one by one and rejected with the server message');
 }
 
 function configError(code: string, message: string, hint: string): ConnectorError {

@@ -18,7 +18,7 @@ async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx:
   try {
     return await buildSinkPlan(conn, options as MysqlSinkOptions, schema);
   } catch (err) {
-    throw mysqlError(err, `planning the load into ${String(options.table)}`, password);
+    throw mysqlError(err, `planning the load into ${String(options.table)}`, password, ctx.signal);
   } finally {
     await closeQuietly(conn);
   }
@@ -73,7 +73,7 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
     return { rows_written: written, target: sinkPlan.target };
   } catch (err) {
     if (inTx) await conn.query('ROLLBACK').catch(() => {});
-    throw mysqlError(err, `loading into ${sinkPlan.target}`, password);
+    throw mysqlError(err, `loading into ${sinkPlan.target}`, password, ctx.signal);
   } finally {
     await closeQuietly(conn);
   }

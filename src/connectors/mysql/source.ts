@@ -73,7 +73,7 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIte
     }
     finished = true;
   } catch (err) {
-    throw mysqlError(err, `reading ${options.table ?? 'query'}`, password);
+    throw mysqlError(err, `reading ${options.table ?? 'query'}`, password, ctx.signal);
   } finally {
     // stopping early (limit, abort, error): the rest of the result is still on the wire
     if (finished) await closeQuietly(conn);

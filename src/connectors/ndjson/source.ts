@@ -66,12 +66,27 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncGen
   const input = await openInput(path, { compression: o.compression ?? 'auto', signal: ctx.signal, display });
   const lines = new NdjsonLines(ctx, new JsonBatchBuilder(ctx, o.columns ?? {}), display);
   let tail = '';
+  // pieces of a line longer than one chunk: joined once at its newline, not rescanned per chunk
+  let pieces: string[] = [];
+  let piecesLength = 0;
   try {
     for await (const text of decodeText(input, 'utf8')) {
       throwIfAborted(ctx.signal);
-      const buf = tail.length === 0 ? text : tail + text;
+      const first = text.indexOf('\n');
+      if (first === -1) {
+        if (tail.length > 0) pieces.push(tail);
+        pieces.push(text);
+        tail = '';
+        piecesLength += text.length;
+        if (piecesLength > MAX_LINE) throw tooLong(lines.line + 1, display);
+        continue;
+      }
+      const head = pieces.length === 0 ? tail : pieces.join('');
+      pieces = [];
+      piecesLength = 0;
+      const buf = head.length === 0 ? text : head + text;
       let pos = 0;
-      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', pos)) {
+      for (let nl = head.length + first; nl !== -1; nl = buf.indexOf('\n', pos)) {
         const batch = lines.take(buf.slice(pos, nl));
         pos = nl + 1;
         if (batch) yield batch;
@@ -84,6 +99,7 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncGen
         });
       }
     }
+    if (pieces.length > 0) tail += pieces.join('');
     if (tail.length > 0) {
       const batch = lines.take(tail);
       if (batch) yield batch;
@@ -111,6 +127,12 @@ async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promi
   const o = readOptions(ndjsonSourceOptions, raw, 'ndjson source');
   const path = resolveTargetPath(String(o.path), ctx);
   return { summary: `${path === STDIO_PATH ? 'stdin' : displayPath(path, ctx)} (ndjson, one object per line)` };
+}
+
+function tooLong(line: number, display: string): RunError {
+  return new RunError('E_NDJSON_LINE_TOO_LONG', `line ${line} of ${display} is longer than ${MAX_LINE} characters`, {
+    hint: 'a file holding one big JSON document (an array) is read with type: json',
+  });
 }
 
 export const ndjsonSource: SourceRuntime = { read, describe, check: checkInputFile };

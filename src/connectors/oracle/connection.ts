@@ -39,7 +39,7 @@ export async function connect(options: Record<string, unknown> | undefined, ctx:
       try {
         return await connectOnce(db, c, ctx.signal);
       } catch (err) {
-        throw oracleError(err, doing, c.password);
+        throw oracleError(err, doing, c.password, ctx.signal);
       }
     },
     {

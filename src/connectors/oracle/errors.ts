@@ -45,9 +45,10 @@ export function classifyOracleError(err: unknown): FailureKind {
 }
 
 /** Wraps a driver/net error into a ConnectorError with what failed, the ORA- text and a hint; never the password. */
-export function oracleError(err: unknown, doing: string, password?: string): Error {
+export function oracleError(err: unknown, doing: string, password?: string, signal?: AbortSignal): Error {
   if (err instanceof ConnectorError || err instanceof InterruptedError) return err;
-  if (isAbort(err)) return new InterruptedError('interrupted', { cause: err });
+  // an abort closes the connection under the running statement: that error is the interrupt
+  if (isAbort(err) || signal?.aborted) return new InterruptedError('interrupted', { cause: err });
   const e = err as DriverError;
   const raw = typeof e?.message === 'string' && e.message !== '' ? e.message.split('\n')[0]! : String(err);
   const message = redact(`oracle: ${doing} failed: ${raw}`, password);

@@ -3,7 +3,7 @@ import { ConnectorError } from '../../core/errors.js';
 import type { Column, RecordSchema } from '../../core/records/types.js';
 import type { SinkMode, SinkPlan } from '../define.js';
 import { displayName, splitQualifiedName } from '../sql/identifiers.js';
-import { checkKeyColumns, reconcileTarget } from '../sql/reconcile.js';
+import { checkKeyColumns, reconcileTarget, requireUpsertKey, transactionalSteps } from '../sql/reconcile.js';
 import { hasUniqueKey } from './catalog.js';
 import { oracleDialect, oracleName, oracleNativeType } from './dialect.js';
 import type { OracleSinkOptions } from './schema.js';
@@ -29,9 +29,7 @@ export function planFromTarget(info: TargetInfo, options: OracleSinkOptions, sch
   const target = displayName(name);
   const label = `oracle sink ${target}`;
   const key = options.key ?? [];
-  if (mode === 'upsert' && key.length === 0) {
-    throw configError('E_ORACLE_UPSERT_KEY', `${label}: mode upsert needs \`key\``, 'add `key: [id]` naming the columns that identify a row');
-  }
+  requireUpsertKey(label, 'E_ORACLE', mode, key);
   const r = reconcileTarget({
     label, prefix: 'E_ORACLE', exists: info.exists, existing: info.columns, input: schema.columns,
     ...(options.create_table !== undefined ? { create_table: options.create_table } : {}),
@@ -54,18 +52,9 @@ export function planFromTarget(info: TargetInfo, options: OracleSinkOptions, sch
     ...(options.commit_every !== undefined && mode !== 'overwrite' ? { commit_every: options.commit_every } : {}),
   };
   const statements = [...ddl, ...internal.prelude, ...(dml ? [dml] : []), 'COMMIT'];
-  return { target, mode, steps: steps(mode, target, internal), statements, type_map: r.type_map, internal };
-}
-
-function steps(mode: SinkMode, target: string, p: OracleSinkInternal): string[] {
-  const tx = p.commit_every ? `one transaction per ${p.commit_every} rows` : 'one transaction';
-  const out = p.ddl.map((s) => `run (before the transaction: DDL commits implicitly): ${s.split(' (')[0]}`);
-  out.push(`open ${tx} on ${target}`);
-  if (mode === 'overwrite') out.push(`delete every row of ${target} (DELETE, not TRUNCATE, so it rolls back)`);
-  out.push(mode === 'upsert' ? 'MERGE each row with executeMany (last row per key wins)' : 'INSERT rows with executeMany, one call per batch');
-  out.push('rows the database refuses (batchErrors) are rejected with their ORA- message');
-  out.push('commit (a failure rolls back the open transaction)');
-  return out;
+  return { target, mode, steps: transactionalSteps(mode, target, ddl, internal.commit_every,
+    mode === 'upsert' ? 'MERGE each row with executeMany (last row per key wins)' : 'INSERT rows with executeMany, one call per batch',
+    'rows the database refuses (batchErrors) are rejected with their ORA- message'), statements, type_map: r.type_map, internal };
 }
 
 function configError(code: string, message: string, hint: string): ConnectorError {

@@ -20,7 +20,7 @@ async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx:
     const name = splitQualifiedName(o.table);
     return planFromTarget(await readTarget(s, name.schema, name.name), o, schema);
   } catch (err) {
-    throw oracleError(err, `planning the load into ${o.table}`, password);
+    throw oracleError(err, `planning the load into ${o.table}`, password, ctx.signal);
   } finally {
     await closeQuietly(s);
   }
@@ -66,7 +66,7 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
     return { rows_written: written, target: sinkPlan.target };
   } catch (err) {
     await s.conn.rollback().catch(() => {});
-    throw oracleError(err, `loading into ${sinkPlan.target}`, password);
+    throw oracleError(err, `loading into ${sinkPlan.target}`, password, ctx.signal);
   } finally {
     await closeQuietly(s);
   }

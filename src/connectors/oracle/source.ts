@@ -69,7 +69,7 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIte
       }
     }
   } catch (err) {
-    throw oracleError(err, `reading ${options.table ?? 'query'}`, password);
+    throw oracleError(err, `reading ${options.table ?? 'query'}`, password, ctx.signal);
   } finally {
     await closeQuietly(s);
   }

@@ -63,3 +63,20 @@ export function checkKeyColumns(label: string, prefix: string, key: readonly str
     }
   }
 }
+
+/** mode upsert without `key` is refused before anything is read or written. */
+export function requireUpsertKey(label: string, prefix: string, mode: string, key: readonly string[]): void {
+  if (mode === 'upsert' && key.length === 0) {
+    throw new ConnectorError(`${prefix}_UPSERT_KEY`, `${label}: mode upsert needs \`key\``, { kind: 'config', hint: 'add `key: [id]` naming the columns that identify a row' });
+  }
+}
+
+/** The human-readable steps of a transactional SQL sink whose DDL runs before the transaction. */
+export function transactionalSteps(mode: string, target: string, ddl: readonly string[], commitEvery: number | undefined, write: string, refused: string): string[] {
+  const tx = commitEvery ? `one transaction per ${commitEvery} rows` : 'one transaction';
+  const out = ddl.map((s) => `run (before the transaction: DDL commits implicitly): ${s.split(' (')[0]}`);
+  out.push(`open ${tx} on ${target}`);
+  if (mode === 'overwrite') out.push(`delete every row of ${target} (DELETE, not TRUNCATE, so it rolls back)`);
+  out.push(write, refused, 'commit (a failure rolls back the open transaction)');
+  return out;
+}

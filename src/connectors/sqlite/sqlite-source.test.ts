@@ -126,6 +126,6 @@ describe('sqlite definition', () => {
   it('declares the copy extensions, schemes and capabilities', () => {
     expect(sqlite.extensions).toEqual(['.db', '.sqlite', '.sqlite3']);
     expect(sqlite.url_schemes).toEqual(['sqlite']);
-    expect(sqlite.sink!.capabilities).toEqual({ modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false });
+    expect(sqlite.sink!.capabilities).toEqual({ modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false, single_writer: true });
   });
 });

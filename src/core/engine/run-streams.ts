@@ -34,7 +34,7 @@ export async function runStreams(plan: Plan, options: RunOptions, scope: RunScop
     const streams = await listStreams(plan, options, scope, started_at);
     options.events({ type: 'info', message: `${streams.length} stream${streams.length === 1 ? '' : 's'}: ${streams.join(', ')}` });
     const settled = await pool(streams, parallelismOf(plan, options), (stream) => runStream(plan, stream, options, scope), () => options.signal.aborted);
-    outcomes = settled.flatMap((s, i) => (s?.status === 'fulfilled' ? [s.value] : s === undefined ? [skipped(streams[i]!)] : []));
+    outcomes = settled.map((s, i) => (s?.status === 'fulfilled' ? s.value : empty(streams[i]!, s === undefined ? undefined : toEtlError(s.reason))));
     error = combinedError(outcomes, streams.length, options.signal);
   } catch (err) {
     error = options.signal.aborted ? new InterruptedError('interrupted', { cause: err }) : toEtlError(err);
@@ -68,9 +68,13 @@ async function listStreams(plan: Plan, options: RunOptions, scope: RunScope, sta
   return expandStreams(base, rt.source);
 }
 
-/** A stream an interrupt kept from starting: listed, nothing done. */
-function skipped(stream: string): StreamOutcome {
-  return { stream, skipped: true, report: { pipeline: '', run_id: '', status: 'interrupted', started_at: '', finished_at: '', ms: 0, rows_read: 0, rows_written: 0, rows_rejected: 0, rows_per_sec: 0, stages: [], targets: [], retries: 0, quality: [], exit_code: 130 } };
+/** A stream an interrupt kept from starting (no error), or one that could not start: nothing done. */
+function empty(stream: string, error: EtlError | undefined): StreamOutcome {
+  const report: RunReport = {
+    pipeline: '', run_id: '', status: error ? statusOf(error) : 'interrupted', started_at: '', finished_at: '', ms: 0, rows_read: 0,
+    rows_written: 0, rows_rejected: 0, rows_per_sec: 0, stages: [], targets: [], retries: 0, quality: [], exit_code: exitCodeOf(error),
+  };
+  return error ? { stream, report, error } : { stream, report, skipped: true };
 }
 
 /** One stream's sub-run; never throws (its error is in the outcome). */
