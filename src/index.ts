@@ -9,6 +9,8 @@ export { createRegistry, builtinConnectors, type Registry } from './registry.js'
 export { loadPipeline, loadPipelineText } from './core/config/index.js';
 export type { LoadOptions, LoadResult } from './core/config/types.js';
 export { composePipelineSchema } from './core/schema/index.js';
+export { loadPlugins, pluginRequests } from './core/plugins/index.js';
+export type { LoadPluginsOptions, LoadedPlugins, PluginRequest } from './core/plugins/index.js';
 export { runPipeline, dryRunPipeline, debugPipeline, checkPipeline } from './core/engine/index.js';
 export type * from './core/engine/types.js';
 export type { Plan } from './core/plan/types.js';

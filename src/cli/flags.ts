@@ -10,6 +10,9 @@ export interface CommonFlags {
   readonly progress: boolean;
   readonly report?: string;
   readonly metricsFile?: string;
+  readonly metricsPush?: string;
+  /** --plugin <spec> (repeatable): extra connector/transform modules. */
+  readonly plugin?: readonly string[];
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -36,12 +39,20 @@ export function withCommonFlags(cmd: Command): Command {
     .option('-q, --quiet', 'print nothing but errors')
     .option('-v, --verbose', 'print more detail, error causes and stack traces')
     .option('--no-progress', 'no live progress line')
-    .option('--report <file.json>', 'write a JSON report of the run to this file');
+    .option('--report <file.json>', 'write a JSON report of the run to this file')
+    .option('--plugin <spec>', 'load connectors/transforms from an npm package or a .js/.mjs file (repeatable)', (v: string, p: string[] | undefined) => collect(v, p));
+}
+
+/** `--plugin` alone, for the commands without the common flags (connectors, schema, create). */
+export function withPluginFlag(cmd: Command): Command {
+  return cmd.option('--plugin <spec>', 'load connectors/transforms from an npm package or a .js/.mjs file (repeatable)', (v: string, p: string[] | undefined) => collect(v, p));
 }
 
 /** `--metrics-file` for the commands that run a pipeline (run, copy). */
 export function withMetricsFlag(cmd: Command): Command {
-  return cmd.option('--metrics-file <file.prom>', 'write the run\'s metrics in Prometheus text format (textfile collector)');
+  return cmd
+    .option('--metrics-file <file.prom>', 'write the run\'s metrics in Prometheus text format (textfile collector)')
+    .option('--metrics-push <url>', 'PUT the run\'s metrics to a Prometheus Pushgateway at <url> (a failed push only warns)');
 }
 
 export { collect };

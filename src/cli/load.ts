@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import type { Issue } from '../core/issues.js';
 import type { Plan } from '../core/plan/types.js';
@@ -7,9 +9,41 @@ import type { CliContext } from './context.js';
 import { parseVars, type CommonFlags } from './flags.js';
 import { formatIssues } from './render/error.js';
 
-export async function loadRegistry(): Promise<Registry> {
-  const { createRegistry } = await import('../registry.js');
-  return createRegistry();
+/** What decides a command's plugins: the pipeline's `plugins:` and the `--plugin` flags. */
+export interface PluginScope {
+  /** the pipeline file, whose `plugins:` entries resolve against its directory. */
+  readonly file?: string;
+  readonly plugins?: readonly string[];
+}
+
+const registries = new Map<string, Promise<Registry>>();
+
+/** The registry: built-ins plus the scope's plugins (memoised per process: `test` loads often). */
+export async function loadRegistry(scope: PluginScope = {}): Promise<Registry> {
+  const file = scope.file !== undefined ? resolve(scope.file) : undefined;
+  const text = file !== undefined ? await readFile(file, 'utf8').catch(() => undefined) : undefined;
+  const key = JSON.stringify([file, text, scope.plugins ?? []]);
+  let registry = registries.get(key);
+  if (!registry) {
+    registry = buildRegistry(text, file, scope.plugins ?? []);
+    registries.set(key, registry);
+  }
+  return registry;
+}
+
+async function buildRegistry(text: string | undefined, file: string | undefined, flags: readonly string[]): Promise<Registry> {
+  const { createRegistry, builtinConnectors } = await import('../registry.js');
+  // cheap check first: most pipelines have no plugins and should not pay for the loader
+  if (!flags.length && !text?.includes('plugins')) return createRegistry();
+  const { loadPlugins, pluginRequests } = await import('../core/plugins/index.js');
+  const requests = pluginRequests(text, file, flags, process.cwd());
+  if (!requests.length) return createRegistry();
+  const base = createRegistry();
+  const loaded = await loadPlugins(requests, {
+    fallbackDir: process.cwd(),
+    reserved: { connectors: builtinConnectors.map((c) => c.name), transforms: base.transforms.map((t) => t.name) },
+  });
+  return createRegistry({ connectors: loaded.connectors, transforms: loaded.transforms });
 }
 
 /** Prints warnings (not errors: those go through ConfigError) unless --quiet. */
@@ -34,8 +68,8 @@ export function acceptLoad(cli: CliContext, result: LoadResult, file: string): P
 }
 
 /** loadPipeline with the common flags; the plan or a ConfigError (exit 2). */
-export async function loadPlan(cli: CliContext, file: string, flags: Pick<CommonFlags, 'var' | 'env'>): Promise<Plan> {
-  const [{ loadPipeline }, registry] = await Promise.all([import('../core/config/index.js'), loadRegistry()]);
+export async function loadPlan(cli: CliContext, file: string, flags: Pick<CommonFlags, 'var' | 'env' | 'plugin'>): Promise<Plan> {
+  const [{ loadPipeline }, registry] = await Promise.all([import('../core/config/index.js'), loadRegistry({ file, plugins: flags.plugin ?? [] })]);
   const result = await loadPipeline(file, {
     registry,
     vars: parseVars(flags.var),

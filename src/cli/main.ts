@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InterruptedError } from '../core/errors.js';
 import { CliContext } from './context.js';
-import { collect, keyValue, positiveInt, withCommonFlags, withMetricsFlag, type CommonFlags } from './flags.js';
+import { collect, keyValue, positiveInt, withCommonFlags, withMetricsFlag, withPluginFlag, type CommonFlags } from './flags.js';
 import { printError, toCliError } from './render/error.js';
 
 function packageVersion(): string {
@@ -53,8 +53,9 @@ function addPipelineCommands(program: Command, cli: CliContext): void {
       await (await import('./commands/debug.js')).debugCommand(cli, file, flags);
     });
   withCommonFlags(program.command('state').argument('<pipeline.yml>').description('show, reset or set the incremental state of a pipeline'))
-    .option('--reset', 'clear the stored watermark')
-    .option('--set <value>', 'set the stored watermark')
+    .option('--reset', 'clear the stored watermark (of one stream with --stream)')
+    .option('--set <value>', 'set the stored watermark (of one stream with --stream)')
+    .option('--stream <name>', 'a stream of `extract.streams`: show, reset or set only its watermark')
     .action(async (file: string, flags) => {
       configure(cli, flags);
       await (await import('./commands/state.js')).stateCommand(cli, file, flags);
@@ -75,7 +76,7 @@ function addToolCommands(program: Command, cli: CliContext): void {
       configure(cli, flags);
       await (await import('./commands/replay.js')).replayCommand(cli, deadLetter, flags);
     });
-  program.command('create').argument('[file]', 'file to write (default <name>.yml)')
+  withPluginFlag(program.command('create')).argument('[file]', 'file to write (default <name>.yml)')
     .description('write a new pipeline file (wizard; or flags with --yes)')
     .option('--template <name>', 'start from a template in templates/')
     .option('--source <type>', 'source connector')
@@ -87,11 +88,11 @@ function addToolCommands(program: Command, cli: CliContext): void {
     .action(async (file: string | undefined, flags) => {
       await (await import('./commands/create/index.js')).createCommand(cli, file, flags);
     });
-  program.command('schema').description('print the pipeline JSON Schema (for editors)')
-    .action(async () => {
-      await (await import('./commands/schema.js')).schemaCommand(cli);
+  withPluginFlag(program.command('schema').description('print the pipeline JSON Schema (for editors)'))
+    .action(async (flags: { plugin?: string[] }) => {
+      await (await import('./commands/schema.js')).schemaCommand(cli, flags);
     });
-  program.command('connectors').argument('[name]', 'a connector or transform').description('list connectors and transforms, or show one\'s options')
+  withPluginFlag(program.command('connectors')).argument('[name]', 'a connector or transform').description('list connectors and transforms, or show one\'s options')
     .option('--markdown', 'print markdown (as in the README)')
     .action(async (name: string | undefined, flags) => {
       await (await import('./commands/connectors.js')).connectorsCommand(cli, name, flags);

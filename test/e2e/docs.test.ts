@@ -14,7 +14,7 @@ describe('generated docs', () => {
       (e: { code?: number; stderr?: string }) => ({ code: e.code ?? 1, stderr: e.stderr ?? '' }),
     );
     expect(result.stderr, 'README is stale: run npm run docs').toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
   });
 });
 
@@ -61,6 +61,6 @@ describe('README yaml examples', () => {
     const r = await cli(['validate', ...files], { cwd: dir, env });
     await removeTempDirs();
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
   });
 });

@@ -35,7 +35,7 @@ describe('etl-cli interruption, crashes and the run lock (built bin)', () => {
     await waitForStderr(child, /"type":"batch\.(read|written)"/);
     child.kill('SIGINT');
     const r = await done;
-    expect(r.code).toBe(130);
+    expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/"type":"error".*"exit_code":130/);
     expect(await leftovers()).toEqual([]);
   });
@@ -48,7 +48,7 @@ describe('etl-cli interruption, crashes and the run lock (built bin)', () => {
     child.kill('SIGINT');
     child.kill('SIGINT');
     const r = await done;
-    expect(r.code).toBe(130);
+    expect(r.code, r.stderr).toBe(130);
     expect(await listFiles(dir)).not.toContain('big.ndjson');
   });
 
@@ -72,11 +72,11 @@ describe('etl-cli interruption, crashes and the run lock (built bin)', () => {
     const lock = { pid: process.pid, hostname: hostname(), started_at: new Date().toISOString(), run_id: 'held-by-test' };
     await writeFile(join(d, '.etl-cli', 'locked.lock'), JSON.stringify(lock));
     const r = await cli(['run', 'l.yml'], { cwd: d });
-    expect(r.code).toBe(4);
+    expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toMatch(/^error: .*lock/im);
     expect(await listFiles(d)).not.toContain('out.ndjson');
     const forced = await cli(['run', 'l.yml', '--force'], { cwd: d });
-    expect(forced.code).toBe(0);
+    expect(forced.code, forced.stderr).toBe(0);
     expect(await listFiles(d)).toContain('out.ndjson');
   });
 });

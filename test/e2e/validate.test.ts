@@ -39,7 +39,7 @@ describe('etl-cli validate and create (built bin)', () => {
 
   it('prints one file:line:col line per mistake and exits 2', async () => {
     const r = await cli(['validate', 'broken.yml'], { cwd: dir });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     const lines = r.stderr.split('\n').filter((l) => /^broken\.yml:\d+:\d+: error: /.test(l));
     const lineNumbers = lines.map((l) => Number(l.split(':')[1]));
     expect(lineNumbers).toEqual(expect.arrayContaining([6, 10, 12]));
@@ -52,10 +52,10 @@ describe('etl-cli validate and create (built bin)', () => {
   it('accepts a valid file (exit 0) and checks several files at once', async () => {
     const ok = await cli(['validate', 'good.yml'], { cwd: dir });
     expect(ok.stderr).toBe('');
-    expect(ok.code).toBe(0);
+    expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('good.yml: ok');
     const both = await cli(['validate', 'good.yml', 'broken.yml'], { cwd: dir });
-    expect(both.code).toBe(2);
+    expect(both.code, both.stderr).toBe(2);
     expect(both.stdout).toContain('good.yml: ok');
     expect(both.stderr).toMatch(/^broken\.yml:6:\d+: error:/m);
   });
@@ -68,7 +68,7 @@ describe('etl-cli validate and create (built bin)', () => {
     await write(d, 'vc.yml', text);
     expect((await cli(['validate', 'vc.yml'], { cwd: d })).code).toBe(0);
     const checked = await cli(['validate', 'vc.yml', '--connections'], { cwd: d });
-    expect(checked.code).toBe(2);
+    expect(checked.code, checked.stderr).toBe(2);
     expect(checked.stderr).toMatch(/^vc\.yml:\d+:\d+: error: .*absent/m);
     await write(d, 'ok.yml', text.replace('absent', 'present'));
     expect((await cli(['validate', 'ok.yml', '--connections'], { cwd: d })).code).toBe(0);
@@ -76,13 +76,13 @@ describe('etl-cli validate and create (built bin)', () => {
 
   it('a missing pipeline file is exit 2 with the file named', async () => {
     const r = await cli(['validate', 'nope.yml'], { cwd: dir });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('nope.yml');
   });
 
   it('--log-format json prints one JSON object per file', async () => {
     const r = await cli(['validate', 'broken.yml', '--log-format', 'json'], { cwd: dir });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { type: string; valid: boolean; issues: unknown[] });
     expect(events[0]?.type).toBe('validate');
     expect(events[0]?.valid).toBe(false);
@@ -98,34 +98,34 @@ describe('etl-cli validate and create (built bin)', () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
     const r = await cli(['validate', ...files], { cwd: dir });
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('create --yes --source csv --sink ndjson writes a file that validate accepts', async () => {
     const d = await tempDir();
     const r = await cli(['create', 'orders.yml', '--yes', '--source', 'csv', '--sink', 'ndjson', '--set', 'extract.path=data.csv', '--set', 'load.path=out.ndjson'], { cwd: d });
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('wrote orders.yml');
     const text = await readFile(join(d, 'orders.yml'), 'utf8');
     expect(text).toContain('path: data.csv');
     expect(text).toContain('name: orders');
     const v = await cli(['validate', 'orders.yml'], { cwd: d });
-    expect(v.code).toBe(0);
+    expect(v.code, v.stderr).toBe(0);
   });
 
   it('create refuses to overwrite without --force, and names the missing flag under --yes', async () => {
     const d = await tempDir();
     await write(d, 'p.yml', 'keep me\n');
     const refused = await cli(['create', 'p.yml', '--yes', '--template', 'csv-to-ndjson'], { cwd: d });
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(/exists.*\n.*--force/);
     expect(await readFile(join(d, 'p.yml'), 'utf8')).toBe('keep me\n');
     const forced = await cli(['create', 'p.yml', '--yes', '--template', 'csv-to-ndjson', '--force'], { cwd: d });
-    expect(forced.code).toBe(0);
+    expect(forced.code, forced.stderr).toBe(0);
     expect((await cli(['validate', 'p.yml'], { cwd: d })).code).toBe(0);
     const missing = await cli(['create', 'q.yml', '--yes', '--source', 'csv', '--sink', 'ndjson'], { cwd: d });
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toMatch(/missing required option extract\.path/);
     expect(missing.stderr).toMatch(/--set extract\.path=/);
     expect(await listFiles(d)).toEqual(['p.yml']);
@@ -135,21 +135,21 @@ describe('etl-cli validate and create (built bin)', () => {
     const d = await tempDir();
     const base = ['create', 'pg.yml', '--yes', '--source', 'postgres', '--sink', 'csv', '--set', 'extract.table=orders', '--set', 'load.path=o.csv'];
     const literal = await cli([...base, '--set', 'connections.source.url=postgres://etl:Hunter2Secret@db/x'], { cwd: d });
-    expect(literal.code).toBe(2);
+    expect(literal.code, literal.stderr).toBe(2);
     expect(literal.stderr).toMatch(/is a secret: it is not written into the file/);
     expect(literal.stderr).not.toContain('Hunter2Secret');
     expect(await listFiles(d)).toEqual([]);
     const byEnv = await cli([...base, '--set', 'connections.source.url=PG_URL'], { cwd: d });
-    expect(byEnv.code).toBe(0);
+    expect(byEnv.code, byEnv.stderr).toBe(0);
     expect(await readFile(join(d, 'pg.yml'), 'utf8')).toContain('url: ${env:PG_URL}');
     const v = await cli(['validate', 'pg.yml'], { cwd: d, env: { PG_URL: 'postgres://etl:Hunter2Secret@db/x' } });
-    expect(v.code).toBe(0);
+    expect(v.code, v.stderr).toBe(0);
   });
 
   it('create from a template without a TTY asks nothing and fills vars from --set', async () => {
     const d = await tempDir();
     const r = await cli(['create', '--template', 'csv-to-parquet', '--name', 'sales', '--set', 'vars.input=sales.csv'], { cwd: d });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const text = await readFile(join(d, 'sales.yml'), 'utf8');
     expect(text).toContain('name: sales');
     expect(text).toContain('sales.csv');

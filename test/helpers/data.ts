@@ -8,7 +8,7 @@ export async function writeLines(file: string, header: string | undefined, rows:
   for (let start = 1; start <= rows; start += chunk) {
     const lines: string[] = [];
     for (let i = start; i < Math.min(start + chunk, rows + 1); i++) lines.push(line(i));
-    if (!stream.write(lines.join('\n') + '\n')) await new Promise((r) => stream.once('drain', r));
+    if (!stream.write(lines.join('\n') + '\n')) await new Promise<void>((r) => stream.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }

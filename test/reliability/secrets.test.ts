@@ -122,6 +122,17 @@ describe('secrets never leak', () => {
     }
   });
 
+  it('expression errors around a secret literal (syntax at validate, unknown column at run)', async () => {
+    const expr = (name: string, where: string) => `version: 1\nname: ${name}\nextract: { type: csv, path: in.csv }\ntransform:\n  - type: filter\n    where: "${where}"\nload: { type: ndjson, path: ${name}.out.ndjson }\n`;
+    await write(dir, 'syntax.yml', expr('syntax', "name != '${env:SEC_TOKEN}' and (nosuch > 1"));
+    await write(dir, 'unknown.yml', expr('unknown', "name != '${env:SEC_TOKEN}' and nosuch > 1"));
+    for (const [args, code] of [[['validate', 'syntax.yml'], 2], [['run', 'syntax.yml', '--verbose'], 2], [['run', 'unknown.yml', '--verbose', '--report', 'unknown.report.json'], 1]] as const) {
+      const r = await cli([...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
+      await check(args.join(' '), r, ['unknown.report.json']);
+    }
+  });
+
   it('no file anywhere in the run directory holds a secret (state, history, reports, dead letters)', async () => {
     const walk = async (d: string): Promise<string[]> => {
       const out: string[] = [];

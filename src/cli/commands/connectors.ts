@@ -9,6 +9,7 @@ import { renderTable } from '../render/table.js';
 
 export interface ConnectorsFlags {
   readonly markdown?: boolean;
+  readonly plugin?: readonly string[];
 }
 
 function optionsText(title: string, schema: JsonSchema | undefined): string[] {
@@ -48,7 +49,7 @@ function transformPage(def: TransformDefinition): string[] {
 
 /** Lists connectors and transforms, or prints one's docs and options (from its schemas). */
 export async function connectorsCommand(cli: CliContext, name: string | undefined, flags: ConnectorsFlags): Promise<void> {
-  const registry = await loadRegistry();
+  const registry = await loadRegistry({ plugins: flags.plugin ?? [] });
   if (!name) {
     const rows = registry.connectors.map((c) => [c.name, connectorRoles(c).join(', '), c.status, c.summary]);
     cli.out('connectors:');

@@ -81,7 +81,7 @@ function withStdio(report: RunReport, ends: readonly Endpoint[]): RunReport {
 }
 
 async function runCopy(cli: CliContext, from: Endpoint, to: Endpoint, flags: CopyFlags, tmp: string): Promise<RunReport> {
-  const registry = await loadRegistry();
+  const registry = await loadRegistry({ plugins: flags.plugin ?? [] });
   if (from.stdio) {
     const file = join(tmp, `stdin${from.ext ?? ''}`);
     await pipeline(process.stdin, createWriteStream(file), { signal: cli.signal });
@@ -117,7 +117,7 @@ async function runCopy(cli: CliContext, from: Endpoint, to: Endpoint, flags: Cop
 /** `copy <from> <to>`: builds a one-off pipeline from two arguments and runs it. */
 export async function copyCommand(cli: CliContext, fromArg: string, toArg: string, flags: CopyFlags): Promise<void> {
   if (fromArg === '-' && toArg === '-' && flags.fromFormat === undefined) throw new UsageError('copy - - needs --from-format and --to-format');
-  const registry = await loadRegistry();
+  const registry = await loadRegistry({ plugins: flags.plugin ?? [] });
   const from = resolveEndpoint(registry, fromArg, flags.fromFormat, 'from');
   const to = resolveEndpoint(registry, toArg, flags.toFormat, 'to');
   const tmp = await mkdtemp(join(tmpdir(), 'etl-cli-copy-'));

@@ -54,7 +54,7 @@ async function extractRecords(deadLetter: string, out: string): Promise<{ rows: 
 /** Replay must add rows, never replace the target: overwrite becomes append unless --mode says so. */
 async function replayMode(sink: Record<string, unknown>, flags: ReplayFlags): Promise<string> {
   if (flags.mode) return flags.mode;
-  const registry = await loadRegistry();
+  const registry = await loadRegistry({ file: flags.pipeline, plugins: flags.plugin ?? [] });
   const def = registry.connector(String(sink['type']));
   const current = typeof sink['mode'] === 'string' ? sink['mode'] : undefined;
   if (current === 'upsert' || current === 'append') return current;

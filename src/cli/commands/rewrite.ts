@@ -36,11 +36,11 @@ export async function loadDocument(
   cli: CliContext,
   file: string,
   doc: Doc,
-  flags: Pick<CommonFlags, 'var' | 'env'>,
+  flags: Pick<CommonFlags, 'var' | 'env' | 'plugin'>,
   environment: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Plan> {
   const [{ stringify }, { loadPipelineText }, registry] = await Promise.all([
-    import('yaml'), import('../../core/config/index.js'), loadRegistry(),
+    import('yaml'), import('../../core/config/index.js'), loadRegistry({ file, plugins: flags.plugin ?? [] }),
   ]);
   const result = await loadPipelineText(stringify(doc), resolve(file), {
     registry,

@@ -43,7 +43,7 @@ async function runCase(cli: CliContext, pipeline: string, tc: TestCase, flags: T
     await writeFile(join(dir, 'input.ndjson'), tc.input.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const doc = offline(await readDocument(pipeline), dir);
     const vars = [...(flags.var ?? []), ...Object.entries(tc.vars ?? {}).map(([k, v]) => `${k}=${v}`)];
-    const plan = await loadDocument(cli, pipeline, doc, { var: vars });
+    const plan = await loadDocument(cli, pipeline, doc, { var: vars, plugin: flags.plugin ?? [] });
     const { runPipeline } = await import('../../core/engine/index.js');
     try {
       await runPipeline(plan, { signal: cli.signal, events: () => {} });

@@ -1,4 +1,4 @@
-import { ExitCode, type ExitCodeValue } from '../../core/errors.js';
+import { ConfigError, ExitCode, type ExitCodeValue } from '../../core/errors.js';
 import type { Issue } from '../../core/issues.js';
 import type { CliContext } from '../context.js';
 import { parseVars, type CommonFlags } from '../flags.js';
@@ -28,7 +28,7 @@ function printFile(cli: CliContext, result: FileResult): void {
 }
 
 async function validateFile(cli: CliContext, file: string, flags: ValidateFlags): Promise<FileResult> {
-  const [{ loadPipeline }, registry] = await Promise.all([import('../../core/config/index.js'), loadRegistry()]);
+  const [{ loadPipeline }, registry] = await Promise.all([import('../../core/config/index.js'), loadRegistry({ file, plugins: flags.plugin ?? [] })]);
   const result = await loadPipeline(file, {
     registry,
     vars: parseVars(flags.var),
@@ -58,7 +58,8 @@ export async function validateCommand(cli: CliContext, files: readonly string[],
       const etl = toCliError(cli, err);
       if (etl.exitCode === ExitCode.Interrupted) throw etl;
       printError(cli, etl);
-      results.push({ file, valid: false, issues: [{ severity: 'error', code: etl.code, message: etl.message, path: '' }] });
+      const issues = etl instanceof ConfigError && etl.issues.length ? etl.issues : [{ severity: 'error' as const, code: etl.code, message: etl.message, path: '' }];
+      results.push({ file, valid: false, issues });
       if (exit === ExitCode.Ok || etl.exitCode === ExitCode.Invalid) exit = etl.exitCode;
     }
   }

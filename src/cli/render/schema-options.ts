@@ -50,8 +50,8 @@ export function enumValues(schema: JsonSchema): string[] | undefined {
 /** A short type label: `string`, `integer`, `"a" | "b"`, `string[]`, `map of string`. */
 export function typeLabel(schema: JsonSchema): string {
   const choices = enumValues(schema);
-  if (choices && choices.length > 5) return `${choices.slice(0, 3).map((c) => `"${c}"`).join(' | ')} | … (${choices.length} values)`;
-  if (choices) return choices.map((c) => `"${c}"`).join(' | ');
+  if (choices && choices.length > 5) return `${choices.slice(0, 3).map((c) => JSON.stringify(c)).join(' | ')} | … (${choices.length} values)`;
+  if (choices) return choices.map((c) => JSON.stringify(c)).join(' | ');
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   const branches = schema.anyOf ?? schema.oneOf;
   if (branches?.length) return [...new Set(branches.map(typeLabel))].join(' or ');
