@@ -11,6 +11,8 @@ export class CliContext {
   verbose = false;
   quiet = false;
   logFormat: LogFormat = 'text';
+  /** true when a sink writes data to stdout (`path: -`): the summary then goes to stderr. */
+  stdoutIsData = false;
   readonly signal: AbortSignal;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
@@ -32,7 +34,7 @@ export class CliContext {
 
   /** a line of command output on stdout. */
   out(text: string): void {
-    this.stdout.write(this.redact(text) + '\n');
+    (this.stdoutIsData ? this.stderr : this.stdout).write(this.redact(text) + '\n');
   }
 
   /** a line of diagnostics on stderr. */

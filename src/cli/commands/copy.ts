@@ -52,8 +52,9 @@ export function buildCopyDocument(from: Endpoint, to: Endpoint, flags: CopyFlags
   }
   place('--query', 'query', flags.query, [[from, 'source', extract]]);
   const tableSides: [Endpoint, 'source' | 'sink', Record<string, unknown>][] = [];
-  if (from.connection) tableSides.push([from, 'source', extract]);
-  if (to.connection) tableSides.push([to, 'sink', load]);
+  // a database side: a URL, or a file a connector reads as a database (out.db → sqlite)
+  if (from.connection || hasOption(from.def, 'source', 'table')) tableSides.push([from, 'source', extract]);
+  if (to.connection || hasOption(to.def, 'sink', 'table')) tableSides.push([to, 'sink', load]);
   if (flags.table !== undefined && !tableSides.length) throw new UsageError('--table needs a database on one side');
   place('--table', 'table', flags.table, tableSides);
   if (flags.mode) load['mode'] = flags.mode;
@@ -100,6 +101,7 @@ async function runCopy(cli: CliContext, from: Endpoint, to: Endpoint, flags: Cop
     cwd: process.cwd(),
   });
   const plan = acceptLoad(cli, result, '<copy>');
+  if (to.stdio) cli.stdoutIsData = true;
   const renderer = await createEventRenderer(cli, flags);
   try {
     const report = await runPipeline(plan, {

@@ -5,7 +5,7 @@ import type { CommonFlags } from '../flags.js';
 import { loadPlan } from '../load.js';
 import { toCliError } from '../render/error.js';
 import { createEventRenderer } from '../render/progress.js';
-import { renderMetrics } from '../render/metrics.js';
+import { renderMetrics, type MetricsReport } from '../render/metrics.js';
 import { writeAtomic, writeReport } from '../render/report.js';
 import { renderRunSummary } from '../render/summary.js';
 
@@ -38,18 +38,29 @@ export function printSummary(cli: CliContext, report: RunReport): void {
   for (const line of renderRunSummary(report)) cli.out(line);
 }
 
-/** --report and --metrics-file, written after success and after failure alike. */
+/**
+ * --report, --metrics-file and --metrics-push, after success and after failure alike. A failed
+ * push is a warning: the exit code is the run's.
+ */
 export async function writeOutputs(cli: CliContext, flags: RunFlags, report: RunReport | Record<string, unknown>): Promise<void> {
   if (flags.report) await writeReport(cli, flags.report, report);
-  if (flags.metricsFile) {
-    const metrics = renderMetrics(report as Parameters<typeof renderMetrics>[0]);
-    await writeAtomic(flags.metricsFile, cli.redact(metrics));
+  if (!flags.metricsFile && !flags.metricsPush) return;
+  const metrics = cli.redact(renderMetrics(report as MetricsReport));
+  if (flags.metricsPush) {
+    const { pushMetrics } = await import('../render/metrics-push.js');
+    const failure = await pushMetrics(flags.metricsPush, String((report as MetricsReport).pipeline), metrics);
+    if (failure && !cli.quiet) cli.err(`${cli.paint(33, 'warning:')} ${failure}`);
   }
+  if (flags.metricsFile) await writeAtomic(flags.metricsFile, metrics);
 }
 
 export async function runCommand(cli: CliContext, file: string, flags: RunFlags): Promise<void> {
+  let name = file;
   try {
     const plan = await loadPlan(cli, file, flags);
+    name = plan.name;
+    // a sink writing to stdout (`path: -`) owns stdout: the summary moves to stderr
+    if (plan.loads.some((l) => l.options['path'] === '-')) cli.stdoutIsData = true;
     const { runPipeline } = await import('../../core/engine/index.js');
     const renderer = await createEventRenderer(cli, flags);
     let report: RunReport;
@@ -70,7 +81,7 @@ export async function runCommand(cli: CliContext, file: string, flags: RunFlags)
     await writeOutputs(cli, flags, report);
   } catch (err) {
     // the run's own error matters more than a failure to write its report
-    await writeOutputs(cli, flags, failedReport(toCliError(cli, err), file)).catch((e: unknown) => cli.err(`warning: ${(e as Error).message}`));
+    await writeOutputs(cli, flags, failedReport(toCliError(cli, err), name)).catch((e: unknown) => cli.err(`warning: ${(e as Error).message}`));
     throw err;
   }
 }

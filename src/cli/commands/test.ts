@@ -7,6 +7,7 @@ import type { CommonFlags } from '../flags.js';
 import { ReportedError, toCliError } from '../render/error.js';
 import { writeReport } from '../render/report.js';
 import { loadDocument, readDocument, type Doc } from './rewrite.js';
+import { stat } from 'node:fs/promises';
 import { compareCase, findTestFiles, readTestFile, type TestCase } from './test-cases.js';
 
 export type TestFlags = CommonFlags;
@@ -72,7 +73,12 @@ function printResult(cli: CliContext, r: CaseResult): void {
 
 /** `test [files...]`: runs `<pipeline>.test.yml` cases offline; exit 1 when a case fails. */
 export async function testCommand(cli: CliContext, files: readonly string[], flags: TestFlags): Promise<void> {
-  const list = files.length ? [...files] : await findTestFiles(process.cwd());
+  const list: string[] = [];
+  for (const f of files.length ? files : [process.cwd()]) {
+    // a directory argument means every *.test.yml below it
+    const isDir = await stat(f).then((st) => st.isDirectory(), () => false);
+    list.push(...(isDir ? await findTestFiles(f) : [f]));
+  }
   if (!list.length) throw new UsageError('no *.test.yml files found', { hint: 'pass test files, or run from a directory that has <pipeline>.test.yml files' });
   const results: CaseResult[] = [];
   for (const file of list) {

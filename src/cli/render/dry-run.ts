@@ -24,6 +24,15 @@ function sinkLines(sink: DryRunReport['sinks'][number]): string[] {
   return lines;
 }
 
+/** One line per stream of a `streams:` dry-run: rows, rejects, targets, watermark window. */
+function streamLines(streams: NonNullable<DryRunReport['streams']>): string[] {
+  const rows = streams.map((s) => [
+    s.stream, fmt(s.rows_read), fmt(s.rows_out), fmt(s.rows_rejected), s.sinks.map((k) => k.target).join(', '),
+    s.watermark ? `> ${s.watermark.after ?? '(start)'}${s.watermark.until !== undefined ? ` <= ${s.watermark.until}` : ''}` : '',
+  ]);
+  return ['', `streams (${streams.length}):`, ...renderTable(['stream', 'rows read', 'rows out', 'rejected', 'target', 'watermark'], rows, { right: [1, 2, 3] }).map((l) => '  ' + l)];
+}
+
 /** What `run` would do, in the order it would do it. */
 export function renderDryRun(report: DryRunReport): string[] {
   const lines = [`dry-run of ${report.pipeline}: nothing was written`, '', `source: ${report.source.summary}`];
@@ -35,7 +44,9 @@ export function renderDryRun(report: DryRunReport): string[] {
   lines.push('');
   const rows = report.stages.map((s) => [s.stage, fmt(s.rows_in), fmt(s.rows_out), fmt(s.rejected), formatMs(s.ms)]);
   lines.push(...renderTable(['stage', 'rows in', 'rows out', 'rejected', 'time'], rows, { right: [1, 2, 3, 4] }));
-  if (report.schema.length) lines.push('', `schema: ${report.schema.map((c) => `${c.name}: ${c.type}`).join(', ')}`);
+  if (report.streams?.length) lines.push(...streamLines(report.streams));
+  const schemas = report.streams?.length ? report.streams.map((s) => [` [${s.stream}]`, s.schema] as const) : [['', report.schema] as const];
+  for (const [tag, schema] of schemas) if (schema.length) lines.push('', `schema${tag}: ${schema.map((c) => `${c.name}: ${c.type}`).join(', ')}`);
   lines.push('', 'would write:');
   for (const sink of report.sinks) lines.push(...sinkLines(sink));
   lines.push('');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ConnectorDefinition } from '../../../connectors/define.js';
 import { ConfigError, UsageError } from '../../../core/errors.js';
 import { isSecretKey } from '../../../core/secrets.js';
@@ -21,6 +21,7 @@ export interface CreateFlags {
   readonly set?: readonly string[];
   readonly yes?: boolean;
   readonly force?: boolean;
+  readonly plugin?: readonly string[];
 }
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
@@ -122,7 +123,7 @@ export async function createCommand(cli: CliContext, fileArg: string | undefined
   const interactive = !flags.yes && Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const ask = interactive ? await makeAsk() : undefined;
   if (fileArg && existsSync(fileArg) && !flags.force) throw new UsageError(`${fileArg} exists; nothing written`, { hint: 'pass --force to overwrite it' });
-  const registry = await loadRegistry();
+  const registry = await loadRegistry({ plugins: flags.plugin ?? [] });
   const template = await chooseMode(flags, ask);
   const fallback = fileArg ? basename(fileArg).replace(/\.ya?ml$/, '').replace(/[^A-Za-z0-9_.-]+/g, '_') : template ? template.replace(/-/g, '_') : `${flags.source ?? 'source'}_to_${flags.sink ?? 'sink'}`;
   const name = flags.name ?? (ask ? await askText('pipeline name', fallback) : fallback);
@@ -132,12 +133,26 @@ export async function createCommand(cli: CliContext, fileArg: string | undefined
   const text = template
     ? await fromTemplate(template, name, parseSets(flags.set ?? []), ask)
     : await renderNew(await fromConnectors(registry, flags, name, ask));
-  await validateText(cli, registry, text, file);
+  const written = flags.plugin?.length ? await withPlugins(text, flags.plugin, dirname(file)) : text;
+  await validateText(cli, registry, written, file);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text, { flag: flags.force ? 'w' : 'wx' });
+  await writeFile(file, written, { flag: flags.force ? 'w' : 'wx' });
   const shown = fileArg ?? `${name}.yml`;
   cli.out(`wrote ${shown}`);
   cli.out(`next: etl-cli validate ${shown} && etl-cli dry-run ${shown}`);
+}
+
+/** `--plugin` specs written into the file as `plugins:` (paths made relative to the file). */
+async function withPlugins(text: string, specs: readonly string[], dir: string): Promise<string> {
+  const { parseDocument } = await import('yaml');
+  const doc = parseDocument(text);
+  const rebased = specs.map((s) => {
+    if (!s.startsWith('.') && !isAbsolute(s)) return s;
+    const rel = relative(dir, resolve(s)).split(sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  });
+  doc.set('plugins', rebased);
+  return doc.toString();
 }
 
 async function renderNew(doc: Record<string, unknown>): Promise<string> {
