@@ -1,7 +1,7 @@
 import { RunError } from '../../core/errors.js';
 import type { EventSink } from '../../core/events.js';
 import { getPath, parsePath } from './json-path.js';
-import { restoreScalar } from './exact-json.js';
+import { restoreScalar } from '../shared/exact-json.js';
 import { findLink } from './link-header.js';
 import type { PaginationOptions } from './options.js';
 

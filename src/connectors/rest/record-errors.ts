@@ -1,5 +1,5 @@
 import { RunError } from '../../core/errors.js';
-import { restoreNested } from './exact-json.js';
+import { restoreNested } from '../shared/exact-json.js';
 
 const TEXT_KEYS = ['error', 'message', 'reason', 'detail', 'errors'] as const;
 

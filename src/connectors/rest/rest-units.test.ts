@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRegistry } from '../../core/secrets.js';
 import { PreciseNumber } from '../shared/json-rows.js';
-import { parseExactJson, restoreRecord, restoreScalar } from './exact-json.js';
+import { parseExactJson, restoreRecord, restoreScalar } from '../shared/exact-json.js';
 import { getPath, parsePath } from './json-path.js';
 import { findLink, parseLinkHeader } from './link-header.js';
 import { recordErrors } from './record-errors.js';

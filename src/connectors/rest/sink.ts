@@ -5,7 +5,7 @@ import type { CheckContext, SinkContext, SinkPlan, SinkRuntime, WriteResult } fr
 import { stringifyRow } from '../shared/json-write.js';
 import { readOptions } from '../shared/options.js';
 import type { HttpResponse } from './client.js';
-import { parseExactJson } from './exact-json.js';
+import { parseExactJson } from '../shared/exact-json.js';
 import { HttpError } from './http-error.js';
 import { getPath, parsePath, type PathSegment } from './json-path.js';
 import { restSinkOptions, type RestSinkOptions } from './options.js';

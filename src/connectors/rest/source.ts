@@ -6,7 +6,7 @@ import type { CheckContext, IncrementalWindow, SourceContext, SourceDescription,
 import { JsonBatchBuilder } from '../shared/json-rows.js';
 import { readOptions } from '../shared/options.js';
 import type { HttpResponse } from './client.js';
-import { parseExactJson, restoreRecord } from './exact-json.js';
+import { parseExactJson, restoreRecord } from '../shared/exact-json.js';
 import { getPath, parsePath, type PathSegment } from './json-path.js';
 import { restSourceOptions, type RestSourceOptions } from './options.js';
 import { createPager, type PageRequest, type Pager } from './pagination.js';

@@ -13,7 +13,7 @@ export interface Field {
 export type Ask = (field: Field) => Promise<unknown>;
 
 /** Keys of the stage envelope, filled by the wizard itself rather than asked. */
-const ENVELOPE = new Set(['type', 'connection', 'mode', 'incremental', 'batch_size']);
+const ENVELOPE = new Set(['type', 'connection', 'mode', 'incremental', 'batch_size', 'streams']);
 
 /** The required, non-advanced options of an object schema, as fields under `prefix`. */
 export function requiredFields(schema: JsonSchema | undefined, prefix: string, label: string): Field[] {

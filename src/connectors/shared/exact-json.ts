@@ -1,4 +1,4 @@
-import { preciseNumberValue } from '../shared/json-rows.js';
+import { preciseNumberValue } from './json-rows.js';
 
 /**
  * JSON.parse turns every number into a float64, so integers beyond 2^53 would silently change.
