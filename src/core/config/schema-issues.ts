@@ -54,13 +54,29 @@ export function schemaIssues(errors: readonly ErrorObject[], ctx: MapContext): I
   const inGroup = (e: ErrorObject): boolean => groups.some((g) => g !== e && e.schemaPath.startsWith(`${g.schemaPath}/`));
   const out: Issue[] = [];
   const seen = new Set<string>();
+  const misspelt = misspeltRequiredKeys(errors);
   for (const e of errors) {
     if (e.keyword === 'if' || inGroup(e)) continue;
+    // `feilds:` where `fields:` is required: the unknown-key message (did you mean…) says it all
+    if (e.keyword === 'required' && misspelt.has(`${e.instancePath}\u0000${String((e.params as Json)['missingProperty'])}`)) continue;
     const mapped = mapError(e, ctx);
     const id = `${mapped.path}\u0000${mapped.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(mapped);
+  }
+  return out;
+}
+
+/** `path\0key` of required keys that an unknown key at the same place is a misspelling of. */
+function misspeltRequiredKeys(errors: readonly ErrorObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const unknown = String((e.params as Json)['additionalProperty']);
+    const allowed = Object.keys(((e.parentSchema as Json | undefined)?.['properties'] as Json | undefined) ?? {});
+    const guess = didYouMean(unknown, allowed);
+    if (guess) out.add(`${e.instancePath}\u0000${guess}`);
   }
   return out;
 }
