@@ -10,6 +10,7 @@ import { renderConnectorDocs } from './render/connector-docs.js';
 import { cellText, NULL_CELL } from './render/debug.js';
 import { formatIssues, toEtlError } from './render/error.js';
 import { renderMetrics } from './render/metrics.js';
+import { pushMetrics, pushUrl } from './render/metrics-push.js';
 import { renderRunSummary } from './render/summary.js';
 import { optionRows, typeLabel, type JsonSchema } from './render/schema-options.js';
 import { renderTable, truncate } from './render/table.js';
@@ -168,11 +169,40 @@ describe('run summary and metrics', () => {
     expect(lines).toContain('watermark saved: updated_at = 2026 (was 2025)');
   });
 
-  it('renders Prometheus text metrics', () => {
+  it('renders Prometheus text metrics whose per-stage figures add up to the report', () => {
     const text = renderMetrics(report);
-    expect(text).toContain('etl_cli_rows_written{pipeline="orders"} 1490');
-    expect(text).toContain('etl_cli_run_exit_code{pipeline="orders",status="ok"} 0');
-    expect(text).toContain('etl_cli_last_run_timestamp_seconds{pipeline="orders"} 1767225602');
-    expect(text).toContain('etl_cli_stage_rows_out{pipeline="orders",stage="load ndjson"} 1490');
+    expect(text).toContain('# TYPE etl_rows_written_total counter');
+    expect(text).toContain('etl_rows_read_total{pipeline="orders",stage="extract csv"} 1500');
+    expect(text).toContain('etl_rows_written_total{pipeline="orders",stage="load ndjson"} 1490');
+    // 10 rejects no stage accounts for: under stage="" so the family still sums to the total
+    expect(text).toContain('etl_rows_rejected_total{pipeline="orders",stage=""} 10');
+    expect(text).toContain('etl_last_run_exit_code{pipeline="orders"} 0');
+    expect(text).toContain('etl_run_duration_seconds{pipeline="orders"} 2');
+    expect(text).toContain('etl_last_success_timestamp_seconds{pipeline="orders"} 1767225602');
+    const failed = renderMetrics({ pipeline: 'a "b"\\c\nd', status: 'failed', exit_code: 1 });
+    expect(failed).not.toContain('etl_last_success_timestamp_seconds');
+    expect(failed).toContain('etl_rows_read_total{pipeline="a \\"b\\"\\\\c\\nd",stage=""} 0');
+  });
+
+  it('gives up a push that gets no answer within the timeout, as a message (never a throw)', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const started = Date.now();
+      const failure = await pushMetrics(`http://127.0.0.1:${port}`, 'p', 'x 1\n', 300);
+      expect(failure).toBe(`pushing metrics to http://127.0.0.1:${port}/metrics/job/etl-cli/pipeline/p failed: no answer within 0.3 s`);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(await pushMetrics('not a url', 'p', 'x 1\n')).toBe('--metrics-push not a url: not a URL');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('builds Pushgateway URLs with safe grouping values', () => {
+    expect(pushUrl('http://gw:9091/', 'orders_daily')).toBe('http://gw:9091/metrics/job/etl-cli/pipeline/orders_daily');
+    expect(pushUrl('http://gw:9091', 'dir/p.yml')).toBe(`http://gw:9091/metrics/job/etl-cli/pipeline/${Buffer.from('dir/p.yml').toString('base64url')}@base64`);
   });
 });

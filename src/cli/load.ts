@@ -32,17 +32,13 @@ export async function loadRegistry(scope: PluginScope = {}): Promise<Registry> {
 }
 
 async function buildRegistry(text: string | undefined, file: string | undefined, flags: readonly string[]): Promise<Registry> {
-  const { createRegistry, builtinConnectors } = await import('../registry.js');
+  const { createRegistry } = await import('../registry.js');
   // cheap check first: most pipelines have no plugins and should not pay for the loader
   if (!flags.length && !text?.includes('plugins')) return createRegistry();
   const { loadPlugins, pluginRequests } = await import('../core/plugins/index.js');
   const requests = pluginRequests(text, file, flags, process.cwd());
   if (!requests.length) return createRegistry();
-  const base = createRegistry();
-  const loaded = await loadPlugins(requests, {
-    fallbackDir: process.cwd(),
-    reserved: { connectors: builtinConnectors.map((c) => c.name), transforms: base.transforms.map((t) => t.name) },
-  });
+  const loaded = await loadPlugins(requests, { fallbackDir: process.cwd() });
   return createRegistry({ connectors: loaded.connectors, transforms: loaded.transforms });
 }
 

@@ -11,10 +11,11 @@ import { dedupe } from './dedupe/index.js';
 import { defaultTransform } from './default/index.js';
 import { flatten } from './flatten/index.js';
 import { unnest } from './unnest/index.js';
+import { script } from './script/index.js';
 
 /** The one explicit list of built-in transforms. Importing it is cheap: implementations load lazily. */
 export const builtinTransforms: readonly TransformDefinition[] = [
-  filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest,
+  filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script,
 ] as unknown as readonly TransformDefinition[];
 
-export { filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest };
+export { filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script };

@@ -34,8 +34,8 @@ describe('etl-cli state and incremental runs (built bin)', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/watermark saved: id = 20/);
     const metrics = await readFile(join(dir, 'inc.prom'), 'utf8');
-    expect(metrics).toMatch(/^etl_cli_rows_read\{pipeline="inc"\} 20$/m);
-    expect(metrics).toMatch(/^etl_cli_run_exit_code\{pipeline="inc",status="ok"\} 0$/m);
+    expect(metrics).toMatch(/^etl_rows_read_total\{pipeline="inc",stage="extract sqlite"\} 20$/m);
+    expect(metrics).toMatch(/^etl_last_run_exit_code\{pipeline="inc"\} 0$/m);
     const second = await cli(['run', 'inc.yml'], { cwd: dir });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/read 0, wrote 0/);

@@ -9,6 +9,8 @@ import { expectedNew, pgQuery, pgRows } from '../helpers/targets.js';
  * The PostgreSQL session is killed (pg_terminate_backend) while a load runs. A COPY in a killed
  * transaction cannot resume: the run must either succeed after retrying the whole load, or fail
  * cleanly (exit 1) with the target unchanged; a rerun then loads exactly the expected rows.
+ * With a retry budget the engine reruns the whole pipeline (nothing was committed); with
+ * `attempts: 1` it fails cleanly.
  */
 const ROWS = 200_000;
 let dir: string;
@@ -36,12 +38,14 @@ async function killLoadWhenBusy(appName: string, timeoutMs = 20_000): Promise<nu
   return 0;
 }
 
-describe.each(['append', 'overwrite', 'upsert'])('pg_terminate_backend during a %s load', (mode) => {
-  it('succeeds after retrying, or fails cleanly with the target unchanged; a rerun completes', async () => {
-    const table = `pgkill_${mode}_${process.pid}`;
+const CASES = ['append', 'overwrite', 'upsert'].flatMap((mode) => [{ mode, attempts: 3 }, { mode, attempts: 1 }]);
+
+describe.each(CASES)('pg_terminate_backend during a $mode load, retry attempts $attempts', ({ mode, attempts }) => {
+  it(attempts > 1 ? 'retries the whole load (nothing was committed): exit 0, every row once' : 'fails cleanly (exit 1), target unchanged; a rerun completes', async () => {
+    const table = `pgkill_${mode}_${attempts}_${process.pid}`;
     const app = `etl-cli-kill-${mode}`;
     const key = mode === 'upsert' ? ', key: [id]' : '';
-    const yaml = (input: string) => `version: 1\nname: pgkill_${mode}\nretry: { attempts: 3, initial_secs: 0.1, max_secs: 0.5 }\nconnections: { db: { type: postgres, url: "\${env:KILL_PG_URL}", application_name: ${app} } }\nextract: { type: csv, path: ${input} }\nload: { type: postgres, connection: db, table: ${table}, mode: ${mode}${key} }\n`;
+    const yaml = (input: string) => `version: 1\nname: pgkill_${mode}\nretry: { attempts: ${attempts}, initial_secs: 0.1, max_secs: 0.5 }\nconnections: { db: { type: postgres, url: "\${env:KILL_PG_URL}", application_name: ${app} } }\nextract: { type: csv, path: ${input} }\nload: { type: postgres, connection: db, table: ${table}, mode: ${mode}${key} }\n`;
     const env = { KILL_PG_URL: url };
     await pgQuery(url, `DROP TABLE IF EXISTS "${table}"`);
     await write(dir, `seed-${mode}.yml`, yaml('old.csv'));
@@ -57,8 +61,11 @@ describe.each(['append', 'overwrite', 'upsert'])('pg_terminate_backend during a 
     expect(r.stderr).not.toMatch(/^ {4}at /m);
     const after = await pgRows(url, table);
     const complete = { ...expectedNew(ROWS), count: ROWS + 10, distinct: ROWS + 10, idSum: expectedNew(ROWS).idSum - 55, old: 10 };
-    if (r.code === 0) {
-      // retried transparently: every row exactly once
+    if (attempts > 1) {
+      // retried transparently: every row exactly once, and the summary counts one attempt
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/retry: run: attempt 1/);
+      expect(r.stdout).toMatch(/wrote 200,000/);
       expect(after).toEqual(mode === 'overwrite' ? expectedNew(ROWS) : complete);
     } else {
       expect(r.code, r.stderr).toBe(1);
@@ -68,6 +75,6 @@ describe.each(['append', 'overwrite', 'upsert'])('pg_terminate_backend during a 
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(await pgRows(url, table)).toEqual(mode === 'overwrite' ? expectedNew(ROWS) : complete);
     }
-    console.log(`[pg-kill] ${mode}: exit ${r.code} after the kill${r.code === 0 ? ' (retried the whole load)' : ''}: ${r.stderr.split('\n')[0] ?? ''}`);
+    console.log(`[pg-kill] ${mode} attempts ${attempts}: exit ${r.code} after the kill${r.code === 0 ? ' (retried the whole load)' : ''}: ${r.stderr.split('\n')[0] ?? ''}`);
   }, 180_000);
 });

@@ -80,6 +80,9 @@ export async function runCommand(cli: CliContext, file: string, flags: RunFlags)
     printSummary(cli, report);
     await writeOutputs(cli, flags, report);
   } catch (err) {
+    // a streams run that failed still committed some streams: say which, before the error
+    const partial = (err as { report?: RunReport }).report;
+    if (partial?.streams?.length) printSummary(cli, partial);
     // the run's own error matters more than a failure to write its report
     await writeOutputs(cli, flags, failedReport(toCliError(cli, err), name)).catch((e: unknown) => cli.err(`warning: ${(e as Error).message}`));
     throw err;

@@ -46,7 +46,8 @@ export function renderDryRun(report: DryRunReport): string[] {
   lines.push(...renderTable(['stage', 'rows in', 'rows out', 'rejected', 'time'], rows, { right: [1, 2, 3, 4] }));
   if (report.streams?.length) lines.push(...streamLines(report.streams));
   const schemas = report.streams?.length ? report.streams.map((s) => [` [${s.stream}]`, s.schema] as const) : [['', report.schema] as const];
-  for (const [tag, schema] of schemas) if (schema.length) lines.push('', `schema${tag}: ${schema.map((c) => `${c.name}: ${c.type}`).join(', ')}`);
+  const schemaLines = schemas.filter(([, schema]) => schema.length).map(([tag, schema]) => `schema${tag}: ${schema.map((c) => `${c.name}: ${c.type}`).join(', ')}`);
+  if (schemaLines.length) lines.push('', ...schemaLines);
   lines.push('', 'would write:');
   for (const sink of report.sinks) lines.push(...sinkLines(sink));
   lines.push('');

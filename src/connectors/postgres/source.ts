@@ -47,7 +47,12 @@ export async function* readQuery(query: BoundQuery, label: string, ctx: SourceCo
       if (want <= 0) break;
       const { rows, fields } = await readBatch(cursor, want);
       schema ??= { columns: fields.map(columnFromField) };
-      if (rows.length === 0) break;
+      if (rows.length === 0) {
+        // no rows (e.g. nothing past the watermark): still hand the sinks the schema, so an
+        // upsert plans its key instead of failing on an input with no columns
+        if (total === 0 && schema.columns.length > 0) yield { schema, rows: [] };
+        break;
+      }
       total += rows.length;
       if (progress) ctx.events({ type: 'batch.read', stage: ctx.stage, rows: rows.length, total });
       yield { schema, rows };

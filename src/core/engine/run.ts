@@ -4,6 +4,7 @@ import { acquireLock, openStateStore } from '../state/index.js';
 import type { RunLock, StateStore } from '../state/index.js';
 import { finishBookkeeping } from './bookkeeping.js';
 import { makeRunId, pipelineInfo } from './context.js';
+import { backoffMs, classifyError, sleep } from './retry.js';
 import { runStreams } from './run-streams.js';
 import { RunSession } from './session.js';
 import { checkSignal } from './stream.js';
@@ -61,22 +62,49 @@ export interface RunScope {
 }
 
 async function runOne(plan: Plan, options: RunOptions, scope: RunScope): Promise<RunReport> {
-  const session = new RunSession(plan, options, scope.run_id, scope.started, scope.store);
-  let error: EtlError | undefined;
-  try {
-    options.events({ type: 'run.started', pipeline: plan.name, run_id: scope.run_id, mode: 'run', at: session.info.started_at });
-    await session.execute();
-  } catch (err) {
-    error = session.finalError(err);
-    session.salvageDeadLetter();
+  for (let attempt = 1; ; attempt++) {
+    const session = new RunSession(plan, options, scope.run_id, scope.started, scope.store);
+    let error: EtlError | undefined;
+    try {
+      if (attempt === 1) options.events({ type: 'run.started', pipeline: plan.name, run_id: scope.run_id, mode: 'run', at: session.info.started_at });
+      await session.execute();
+    } catch (err) {
+      error = session.finalError(err);
+      const wait = wholeRunRetry(plan, options, session, error, attempt);
+      if (wait !== undefined) {
+        options.events({ type: 'retry.scheduled', stage: 'run', attempt, wait_ms: wait, reason: plan.secrets.redact(error.message) });
+        if (await sleep(wait, options.signal).then(() => true, () => false)) {
+          session.discardDeadLetter();
+          session.dispose();
+          continue;
+        }
+        error = session.finalError(err); // interrupted while waiting
+      }
+      session.salvageDeadLetter();
+    }
+    const report = session.report(error);
+    session.emitFinished(report);
+    session.dispose();
+    await finishBookkeeping(plan, report, options.events, scope.lock.release);
+    if (error) {
+      (error as RunFailure).report = report;
+      throw error;
+    }
+    return report;
   }
-  const report = session.report(error);
-  session.emitFinished(report);
-  session.dispose();
-  await finishBookkeeping(plan, report, options.events, scope.lock.release);
-  if (error) {
-    (error as RunFailure).report = report;
-    throw error;
-  }
-  return report;
+}
+
+/**
+ * A transient failure (connection killed mid-load) is retried by running the whole pipeline
+ * again, but only when nothing can have been committed: one sink that is transactional or
+ * replaces its target atomically, no `commit_every`, and no sink finished. Returns the wait.
+ */
+function wholeRunRetry(plan: Plan, options: RunOptions, session: RunSession, error: EtlError, attempt: number): number | undefined {
+  if (attempt >= plan.retry.attempts || options.signal.aborted || !session.retryableWhole) return undefined;
+  if (classifyError(error).kind !== 'transient' || plan.loads.length !== 1) return undefined;
+  const load = plan.loads[0]!;
+  const caps = load.definition.sink?.capabilities;
+  if (!caps || !(caps.transactional || caps.atomic_replace)) return undefined;
+  if ((load.options as Record<string, unknown>)['commit_every'] !== undefined) return undefined;
+  return backoffMs(plan.retry, attempt);
 }

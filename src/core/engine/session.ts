@@ -151,6 +151,19 @@ export class RunSession {
     return toEtlError(this.firstError ?? err);
   }
 
+  /**
+   * Whether the whole run may be retried after this failure: no sink can have committed (apply
+   * never returned) and no connector has already spent its own retries on it.
+   */
+  get retryableWhole(): boolean {
+    return this.results.length === 0 && this.retries === 0 && !this.collector.failure;
+  }
+
+  /** Before a whole-run retry: drop this attempt's rejects (the next attempt rejects them again). */
+  discardDeadLetter(): void {
+    this.writer?.discard();
+  }
+
   /** After a failure: rename the rejects so far into place (so the user sees why), best effort. */
   salvageDeadLetter(): void {
     try {

@@ -25,7 +25,7 @@ export interface PluginRequest {
 export interface LoadPluginsOptions {
   /** second place packages are looked up (the current directory). */
   readonly fallbackDir?: string;
-  /** names plugins may not take (the built-ins). */
+  /** names plugins may not take; default: the built-in connectors and transforms. */
   readonly reserved?: { readonly connectors: readonly string[]; readonly transforms: readonly string[] };
 }
 
@@ -109,6 +109,12 @@ async function loadOne(spec: string, file: string): Promise<{ connectors: Connec
   return { connectors: (connectors ?? []).map((d) => normalizeConnector(d as Obj)), transforms: (transforms ?? []).map((d) => normalizeTransform(d as Obj)) };
 }
 
+async function builtinNames(): Promise<{ connectors: string[]; transforms: string[] }> {
+  const { builtinConnectors } = await import('../../registry.js');
+  const { builtinTransforms } = await import('../../transforms/index.js');
+  return { connectors: builtinConnectors.map((c) => c.name), transforms: builtinTransforms.map((t) => t.name) };
+}
+
 function issueOf(req: PluginRequest, problem: PluginProblem): Issue {
   return {
     severity: 'error', code: 'E_PLUGIN', path: req.path ?? '', message: `plugin ${problem.message}`,
@@ -128,8 +134,9 @@ export async function loadPlugins(requests: readonly PluginRequest[], options: L
   const plugins: LoadedPlugin[] = [];
   const seenFiles = new Set<string>();
   const owner = new Map<string, string>();
-  for (const name of options.reserved?.connectors ?? []) owner.set(`c:${name}`, 'a built-in connector');
-  for (const name of options.reserved?.transforms ?? []) owner.set(`t:${name}`, 'a built-in transform');
+  const reserved = options.reserved ?? (await builtinNames());
+  for (const name of reserved.connectors) owner.set(`c:${name}`, 'a built-in connector');
+  for (const name of reserved.transforms) owner.set(`t:${name}`, 'a built-in transform');
   for (const req of requests) {
     try {
       const file = resolvePlugin(req.spec, req.dir, options.fallbackDir, req.lookup);

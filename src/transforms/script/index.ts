@@ -34,7 +34,8 @@ The export is either
 
 \`ctx\` has \`stage\`, \`pipeline\` (name, dir, run_id, vars), \`signal\` (an AbortSignal),
 \`batch_size\`, \`schema\` (the input batch's columns, batch functions only),
-\`reject(row, reason)\` (sends a row to the dead letter) and \`warn(message)\`. The output
+\`reject(row, reason)\` (sends a row to the dead letter, with its source position when it is
+one of the rows a batch function was given) and \`warn(message)\`. The output
 columns are the keys of the rows returned: a column kept from the input keeps its type, a new one
 is inferred from its values. An exception stops the run with the script's message and its stage.`,
   examples: [{ title: 'Clean rows with your own code', yaml: exampleYaml('scripted', '  - type: script\n    path: scripts/clean.js\n    function: transformBatch') }],
