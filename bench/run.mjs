@@ -142,7 +142,10 @@ async function databaseJobs(csv) {
       record('csv-pg-append', 'psql \\copy', measure('psql', [db.url, '-qc', `\\copy bench_orders FROM '${csv}' CSV HEADER`]));
     }
     // Upsert: half the input rows exist already (the table holds ids 1..rows/2).
-    if (psql) run(`DELETE FROM bench_orders WHERE id > ${Math.floor(rows / 2)}; VACUUM ANALYZE bench_orders`);
+    if (psql) {
+      run(`DELETE FROM bench_orders WHERE id > ${Math.floor(rows / 2)}`);
+      run('VACUUM ANALYZE bench_orders');
+    }
     const upsert = withConn(pipeline('csv-pg-upsert', { type: 'csv', path: csv }, { type: 'postgres', connection: 'db', table: 'bench_orders', mode: 'upsert', key: ['id'] }));
     record('csv-pg-upsert', 'etl-cli (½ new)', measure(process.execPath, [cli, 'run', upsert, '--quiet'], env));
     const toParquet = withConn(pipeline('pg-parquet', { type: 'postgres', connection: 'db', table: 'bench_orders' }, { type: 'parquet', path: join(outDir, 'pg.parquet') }));
