@@ -1,6 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { columnsOption, modeOption, pathOption } from '../shared-schema.js';
 
+/** 64 MiB: a longer record is skipped and rejected rather than held in memory. */
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
 const char = (description: string, def: string) =>
   Type.Optional(Type.String({ minLength: 1, maxLength: 1, default: def, description }));
 
@@ -24,6 +27,14 @@ export const csvSourceOptions = Type.Object(
     infer: Type.Optional(Type.Boolean({ default: true, description: 'Infer column types from the first 1000 rows; false keeps every column a string.' })),
     null_values: Type.Optional(Type.Array(Type.String(), { default: [''], description: 'Field values read as null.' })),
     skip_lines: Type.Optional(Type.Integer({ minimum: 0, default: 0, description: 'Physical lines to skip before the header (preambles, titles).' })),
+    max_record_bytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        default: DEFAULT_MAX_RECORD_BYTES,
+        description:
+          'Longest record read (its text, quoted line breaks included; counted in characters, = bytes for ASCII). A longer record is not kept: it goes to the dead letter (first 1 KiB) and reading goes on after it. Default 64 MiB.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

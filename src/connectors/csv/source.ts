@@ -6,12 +6,13 @@ import { readOptions } from '../shared/options.js';
 import { displayPath, resolveTargetPath, STDIO_PATH } from '../shared/resolve-path.js';
 import { decodeText, InvalidTextError } from '../shared/text-decode.js';
 import { CsvBatcher } from './batcher.js';
-import { csvSourceOptions, unescapeDelimiter, type CsvSourceOptions } from './options.js';
+import { csvSourceOptions, DEFAULT_MAX_RECORD_BYTES, unescapeDelimiter, type CsvSourceOptions } from './options.js';
 import { CsvSplitter } from './splitter.js';
 
 /**
  * Streams a CSV file as typed batches. Memory is bounded by one input chunk, the inference
- * sample (1000 rows) and one batch. Invalid bytes for the encoding stop the run with the line.
+ * sample (1000 rows), one batch and max_record_bytes (a longer record is skipped and rejected).
+ * Invalid bytes for the encoding stop the run with the line.
  */
 async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncGenerator<RecordBatch> {
   const o = readOptions(csvSourceOptions, raw, 'csv source');
@@ -23,6 +24,7 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncGen
     quote: o.quote ?? '"',
     escape: o.escape ?? o.quote ?? '"',
     first_line: (o.skip_lines ?? 0) + 1,
+    max_record: o.max_record_bytes ?? DEFAULT_MAX_RECORD_BYTES,
   });
   const batcher = new CsvBatcher(batcherOptions(o, display), ctx);
   let toSkip = o.skip_lines ?? 0;

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
-import { RunError } from '../../core/errors.js';
+import { DEFAULT_MAX_RECORD, findLongRecord, RecordScanner } from './record-scanner.js';
+import { count, countBetween, countIn, lineEndKnown, lineStarts, nthLineStart, preview, previewOf, stripLineEnd } from './text-lines.js';
 
 /** One CSV record with the physical line it starts on. */
 export interface CsvRecord {
@@ -17,8 +18,10 @@ export interface SplitterOptions {
   readonly escape: string;
   /** line number of the first line fed (after skip_lines). */
   readonly first_line: number;
-  /** largest record held while waiting for its end (an unterminated quote reads to EOF). */
-  readonly max_record_chars?: number;
+  /** longest record kept, in characters of text (default 64 Mi); a longer one is skipped and flagged. */
+  readonly max_record?: number;
+  /** pending text from which a record is followed with the scanner (default 1 Mi; small in tests). */
+  readonly follow_from?: number;
 }
 
 interface PapaResult {
@@ -31,7 +34,19 @@ interface PapaParser {
 }
 type PapaParserCtor = new (config: Record<string, unknown>) => PapaParser;
 
-const DEFAULT_MAX_RECORD = 256 * 1024 * 1024;
+/** Pending text from which a record no longer in one chunk is followed with a scanner (1 Mi). */
+const FOLLOW_FROM = 1024 * 1024;
+
+/** A record longer than a chunk, followed chunk by chunk until its end. */
+interface LongRecord {
+  readonly line: number;
+  readonly scanner: RecordScanner;
+  /** line ends and characters in its text scanned so far. */
+  lineEnds: number;
+  length: number;
+  /** its text so far while it may still fit max_record; undefined once it is too long (skipped). */
+  kept: string[] | undefined;
+}
 
 /**
  * Splits streamed CSV text into records with papaparse's core parser, fed chunk by chunk (the
@@ -48,9 +63,12 @@ export class CsvSplitter {
   private buf = '';
   private line: number;
   private waitFor = 0;
+  private long: LongRecord | undefined;
+  private readonly max: number;
 
   constructor(private readonly options: SplitterOptions) {
     this.line = options.first_line;
+    this.max = options.max_record ?? DEFAULT_MAX_RECORD;
   }
 
   /** The line the unparsed text starts on (for errors between records). */
@@ -60,20 +78,117 @@ export class CsvSplitter {
 
   push(text: string): CsvRecord[] {
     this.buf = this.buf.length === 0 ? text : this.buf + text;
-    if (this.buf.length < this.waitFor) return [];
-    if (this.parser === undefined && !lineEndKnown(this.buf)) return [];
-    const records = this.parse(false);
-    if (records.length === 0) this.guardPending();
-    return records;
+    return this.next(false);
   }
 
   end(): CsvRecord[] {
-    return this.buf.length === 0 ? [] : this.parse(true);
+    return this.next(true);
   }
 
   /** Counts line ends in text decoded since the last record, to place an encoding error. */
   lineOf(textBefore: string): number {
-    return this.line + count(this.buf, this.lineEnd) + count(textBefore, this.lineEnd);
+    const followed = this.long === undefined ? 0 : this.long.lineEnds;
+    return this.line + followed + count(this.buf, this.lineEnd) + count(textBefore, this.lineEnd);
+  }
+
+  /**
+   * The pending text `buf` always starts at a record boundary. While it is no longer than
+   * max_record, no record in it can be too long and papaparse gets it as is (the common path).
+   */
+  private next(final: boolean): CsvRecord[] {
+    if (this.long !== undefined) return this.follow(final);
+    if (this.buf.length > this.max) return this.parseBounded(final);
+    if (final) return this.buf.length === 0 ? [] : this.parse(true);
+    if (this.buf.length < this.waitFor) return [];
+    if (this.parser === undefined && !lineEndKnown(this.buf)) return [];
+    const records = this.parse(false);
+    if (records.length === 0 && this.buf.length >= (this.options.follow_from ?? FOLLOW_FROM)) this.startFollowing();
+    return records;
+  }
+
+  /**
+   * `buf` is longer than max_record: finds the first record in it that is too long, parses the
+   * records before it, flags it, and skips its text (now or, when it goes on, in later chunks).
+   */
+  private parseBounded(final: boolean): CsvRecord[] {
+    const text = this.buf;
+    if (this.parser === undefined) this.createParser(text);
+    const long = findLongRecord(text, this.syntax(), this.max, final);
+    if (long === undefined) return this.parse(final);
+    const { start, end, scanner } = long;
+    // the records before the long one: their text without its last line break, as a whole
+    let out: CsvRecord[] = [];
+    if (start > 0) {
+      const line = this.line + countIn(text, this.lineEnd, start);
+      this.buf = text.slice(0, start - this.newline.length);
+      out = this.parse(true);
+      this.line = line;
+    }
+    out.push(this.tooLong(this.line, preview(text, start)));
+    if (end === -1) {
+      const lineEnds = countBetween(text, this.lineEnd, start, scanner.consumed);
+      this.long = { line: this.line, scanner, lineEnds, length: scanner.consumed - start, kept: undefined };
+      this.buf = text.slice(scanner.consumed);
+      return out;
+    }
+    this.line += 1 + countBetween(text, this.lineEnd, start, end);
+    this.buf = text.slice(Math.min(text.length, end + this.newline.length));
+    this.waitFor = 0;
+    return out.concat(this.next(final));
+  }
+
+  /**
+   * The pending record outgrew FOLLOW_FROM: from now on a scanner finds its end chunk by chunk,
+   * its text is kept as a list of pieces (no re-parse, no growing string) and dropped once it is
+   * longer than max_record.
+   */
+  private startFollowing(): void {
+    const scanner = new RecordScanner(this.syntax());
+    scanner.startRecord(this.buf, 0);
+    if (scanner.scan(0) !== -1) return; // papaparse saw no record end but the scanner did: stay on the plain path
+    const n = scanner.consumed;
+    this.long = { line: this.line, scanner, lineEnds: countIn(this.buf, this.lineEnd, n), length: n, kept: [this.buf.slice(0, n)] };
+    this.buf = this.buf.slice(n);
+  }
+
+  /** Follows a long record through the text pushed since; after its end, parsing goes on as usual. */
+  private follow(final: boolean): CsvRecord[] {
+    const long = this.long as LongRecord;
+    const text = this.buf;
+    long.scanner.setText(text);
+    let end = long.scanner.scan(0);
+    if (end === -1 && !final) {
+      const n = long.scanner.consumed;
+      long.lineEnds += countIn(text, this.lineEnd, n);
+      long.length += n;
+      long.kept?.push(text.slice(0, n));
+      this.buf = text.slice(n);
+      if (long.kept === undefined || long.length <= this.max) return [];
+      const head = previewOf(long.kept, '');
+      long.kept = undefined;
+      return [this.tooLong(long.line, head)];
+    }
+    if (end === -1) end = text.length;
+    this.long = undefined;
+    this.waitFor = 0;
+    if (long.kept !== undefined && long.length + end <= this.max) {
+      // it fits: papaparse reads it whole
+      this.buf = long.kept.join('') + text;
+      return this.next(final);
+    }
+    const out = long.kept === undefined ? [] : [this.tooLong(long.line, previewOf(long.kept, text))];
+    this.line = long.line + 1 + long.lineEnds + countIn(text, this.lineEnd, end);
+    this.buf = text.slice(Math.min(text.length, end + this.newline.length));
+    return out.concat(this.next(final));
+  }
+
+  private tooLong(line: number, head: string): CsvRecord {
+    const error = `record is longer than max_record_bytes (${this.max} bytes); raise max_record_bytes to read it`;
+    return { fields: [], line, error, raw: `${head}…` };
+  }
+
+  private syntax() {
+    return { delimiter: this.options.delimiter, quote: this.options.quote, escape: this.options.escape, newline: this.newline };
   }
 
   private parse(final: boolean): CsvRecord[] {
@@ -88,7 +203,7 @@ export class CsvSplitter {
         const consumed = final ? input.length : result.meta.cursor;
         this.buf = input.slice(consumed);
         this.waitFor = result.data.length === 0 && out.length === 0 ? this.buf.length * 2 : 0;
-        const records = this.toRecords(input, result.data, errorMap(result.errors, result.data.length), consumed);
+        const records = this.toRecords(input, result.data, errorMap(result.errors, result.data.length), consumed, final);
         out = out.length === 0 ? records : out.concat(records);
         break;
       }
@@ -127,15 +242,16 @@ export class CsvSplitter {
 
   /**
    * `consumed`: length of the input these rows came from, or -1 when unknown. When that text has
-   * exactly one line end per record, no field holds a line break and the per-field scan is skipped.
+   * exactly one line end per record, no field holds a line break and the per-field scan is skipped
+   * (a final parse ends with a record without one: papaparse makes a blank record of a last line end).
    */
-  private toRecords(input: string, rows: string[][], errors: Map<number, string>, consumed = -1): CsvRecord[] {
+  private toRecords(input: string, rows: string[][], errors: Map<number, string>, consumed = -1, final = false): CsvRecord[] {
     const out: CsvRecord[] = new Array<CsvRecord>(rows.length);
     const end = this.lineEnd;
     const startLine = this.line;
     let line = startLine;
     let starts: number[] | undefined;
-    const oneLineEach = consumed >= 0 && countIn(input, end, consumed) === rows.length - (input[consumed - 1] === end ? 0 : 1);
+    const oneLineEach = consumed >= 0 && countIn(input, end, consumed) === rows.length - (final || input[consumed - 1] !== end ? 1 : 0);
     for (let r = 0; r < rows.length; r++) {
       const fields = rows[r] as string[];
       let span = 1;
@@ -185,16 +301,6 @@ export class CsvSplitter {
     });
     return this.parser;
   }
-
-  private guardPending(): void {
-    const max = this.options.max_record_chars ?? DEFAULT_MAX_RECORD;
-    if (this.buf.length > max) {
-      throw new RunError('E_CSV_RECORD_TOO_LARGE', `a record starting at line ${this.line} is longer than ${max} characters`, {
-        hint: 'look for an unterminated quote on that line, or set quote: to the right character',
-        where: { position: `line ${this.line}` },
-      });
-    }
-  }
 }
 
 /** A line with nothing on it: papaparse gives one empty field. Skipped, but its line is counted. */
@@ -213,52 +319,10 @@ function describePapaError(code: string): string {
   }
 }
 
-/** The line end style can be told once a `\n` is seen, or a `\r` followed by something else. */
-function lineEndKnown(text: string): boolean {
-  if (text.includes('\n')) return true;
-  const cr = text.indexOf('\r');
-  return cr !== -1 && cr < text.length - 1;
-}
-
 function errorMap(errors: readonly { code: string; row: number }[], rows: number): Map<number, string> {
   const map = new Map<number, string>();
   for (const e of errors) {
     if (e.row < rows && !map.has(e.row)) map.set(e.row, describePapaError(e.code));
   }
   return map;
-}
-
-function nthLineStart(text: string, n: number, ch: string): number {
-  let pos = 0;
-  for (let k = 0; k < n; k++) {
-    const i = text.indexOf(ch, pos);
-    if (i === -1) return text.length;
-    pos = i + 1;
-  }
-  return pos;
-}
-
-/** Occurrences of `ch` in text[0, to). */
-function countIn(text: string, ch: string, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf(ch); i !== -1 && i < to; i = text.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
-function count(text: string, ch: string): number {
-  let n = 0;
-  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
-function lineStarts(text: string, ch: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function stripLineEnd(text: string): string {
-  if (text.endsWith('\r\n')) return text.slice(0, -2);
-  if (text.endsWith('\n') || text.endsWith('\r')) return text.slice(0, -1);
-  return text;
 }
