@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, ROOT, runCli, tempDir, write, type RunResult } from '../helpers/cli.js';
+import { conformancePath } from '../../src/testing/shared-corpus.js';
 
 /**
  * Hostile inputs through the built CLI: each must end with exit 0 (bad rows in the dead letter
@@ -11,7 +12,7 @@ import { assertBuilt, ROOT, runCli, tempDir, write, type RunResult } from '../he
  * no hang, no fetch through the input, and peak memory under 500 MB.
  */
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'bad');
-const PARQUET_BAD = '/work/shared/conformance/parquet-testing/bad_data';
+const PARQUET_BAD = conformancePath('parquet-testing', 'bad_data');
 const LIMIT_MS = 30_000;
 const MEMORY_MB = 500;
 

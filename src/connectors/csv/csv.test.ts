@@ -10,6 +10,7 @@ import { csvSource } from './source.js';
 import { csvSink } from './sink.js';
 import { CsvSplitter, isBlank, type CsvRecord } from './splitter.js';
 import { csv } from './index.js';
+import { conformancePath } from '../../testing/shared-corpus.js';
 
 let ctx: TestContext;
 afterEach(() => ctx?.cleanup());
@@ -24,7 +25,7 @@ async function readCsv(content: string | Buffer, options: Record<string, unknown
 
 describe('CsvSplitter', () => {
   it('gives the same records and lines whatever the chunking', () => {
-    const dir = '/work/shared/conformance/csv-spectrum/csvs';
+    const dir = conformancePath('csv-spectrum', 'csvs');
     const texts = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
     texts.push('a,b\n1,"x\n\ny"\n\n2,3\n3,"ab""c"\n4,"open\n5,6\n');
     // a multi-line record still pending at the end (its last line end made a blank record)

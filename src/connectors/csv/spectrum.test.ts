@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestContext, collectBatches } from '../../testing/context.js';
 import { csvSource } from './source.js';
+import { conformancePath } from '../../testing/shared-corpus.js';
 
-const SPECTRUM = '/work/shared/conformance/csv-spectrum';
+const SPECTRUM = conformancePath('csv-spectrum');
 const cases = readdirSync(join(SPECTRUM, 'csvs'))
   .filter((f) => f.endsWith('.csv'))
   .map((f) => f.slice(0, -4));
