@@ -17,6 +17,8 @@ export interface PgSinkInternal {
   readonly before: readonly string[];
   readonly copy: string | undefined;
   readonly after: readonly string[];
+  /** upsert: the sorted, deduplicating merge run when a key repeats within the input. */
+  readonly merge_fallback?: string;
   /** upsert: the staging table gets an extra input-order column. */
   readonly staged: boolean;
   readonly commit_every?: number;
@@ -52,13 +54,18 @@ export async function buildSinkPlan(client: pg.Client, options: PostgresSinkOpti
   const copy = names.length === 0 ? undefined
     : staged ? sql.copySql(quoteIdent(STAGING), [...names, seq]) : sql.copySql(table, names);
   const before = staged ? [sql.stagingSql(STAGING, table, names, seq)] : [];
-  const after = staged && copy ? [sql.mergeSql(table, STAGING, names, key, seq)] : [];
+  const after = staged && copy ? [`SAVEPOINT ${sql.MERGE_SAVEPOINT}`, sql.mergeSql(table, STAGING, names, key)] : [];
+  const fallback = staged && copy ? sql.mergeDedupedSql(table, STAGING, names, key, seq) : undefined;
   const allPrelude = mode === 'overwrite' ? [...prelude, sql.truncateSql(table)] : prelude;
   const internal: PgSinkInternal = {
     columns, prelude: allPrelude, before: copy ? before : [], copy, after, staged,
+    ...(fallback ? { merge_fallback: fallback } : {}),
     ...(options.commit_every !== undefined && mode !== 'overwrite' ? { commit_every: options.commit_every } : {}),
   };
-  const statements = ['BEGIN', ...allPrelude, ...internal.before, ...(copy ? [copy] : []), ...after, 'COMMIT'];
+  const onRepeat = fallback
+    ? [`-- only if a key repeats within the input (SQLSTATE 21000): ROLLBACK TO SAVEPOINT ${sql.MERGE_SAVEPOINT}, then`, fallback]
+    : [];
+  const statements = ['BEGIN', ...allPrelude, ...internal.before, ...(copy ? [copy] : []), ...after, ...onRepeat, 'COMMIT'];
   return { target, mode, steps: steps(mode, target, internal), statements, type_map: typeMap, internal };
 }
 

@@ -32,15 +32,26 @@ export function stagingSql(staging: string, table: string, names: readonly strin
   return `CREATE TEMP TABLE ${quoteIdent(staging)} ON COMMIT DROP AS SELECT ${cols(names)}, 0::bigint AS ${quoteIdent(seq)} FROM ${table} WITH NO DATA`;
 }
 
-/**
- * Merges staging into the target. DISTINCT ON keeps the last row per key (highest input
- * sequence), so duplicate keys in one batch cannot hit "cannot affect row a second time".
- */
-export function mergeSql(table: string, staging: string, names: readonly string[], key: readonly string[], seq: string): string {
+/** The ON CONFLICT action: update every non-key column, or nothing when all columns are key. */
+function conflictAction(names: readonly string[], key: readonly string[]): string {
   const updates = names.filter((n) => !key.includes(n));
-  const action = updates.length === 0
+  return updates.length === 0
     ? 'DO NOTHING'
     : `DO UPDATE SET ${updates.map((n) => `${quoteIdent(n)} = EXCLUDED.${quoteIdent(n)}`).join(', ')}`;
-  return `INSERT INTO ${table} (${cols(names)}) SELECT ${cols(names)} FROM (SELECT DISTINCT ON (${cols(key)}) * FROM ${quoteIdent(staging)} ORDER BY ${cols(key)}, ${quoteIdent(seq)} DESC) AS s ON CONFLICT (${cols(key)}) ${action}`;
 }
 
+/**
+ * Merges staging into the target without sorting: the common case, where no key repeats
+ * within the input. A repeated key makes PostgreSQL raise SQLSTATE 21000 ("cannot affect row
+ * a second time"); the sink then rolls back to a savepoint and runs `mergeDedupedSql`.
+ */
+export function mergeSql(table: string, staging: string, names: readonly string[], key: readonly string[]): string {
+  return `INSERT INTO ${table} (${cols(names)}) SELECT ${cols(names)} FROM ${quoteIdent(staging)} ON CONFLICT (${cols(key)}) ${conflictAction(names, key)}`;
+}
+
+/** The same merge keeping only the last row per key (highest input sequence): DISTINCT ON sorts. */
+export function mergeDedupedSql(table: string, staging: string, names: readonly string[], key: readonly string[], seq: string): string {
+  return `INSERT INTO ${table} (${cols(names)}) SELECT ${cols(names)} FROM (SELECT DISTINCT ON (${cols(key)}) * FROM ${quoteIdent(staging)} ORDER BY ${cols(key)}, ${quoteIdent(seq)} DESC) AS s ON CONFLICT (${cols(key)}) ${conflictAction(names, key)}`;
+}
+
+export const MERGE_SAVEPOINT = 'etl_cli_merge';

@@ -11,6 +11,7 @@ import { ChunkWriter, createCsvEncoder } from './copy-encoder.js';
 import { pgError } from './errors.js';
 import type { PostgresSinkOptions } from './schema.js';
 import { buildSinkPlan, type PgSinkInternal } from './sink-plan.js';
+import { MERGE_SAVEPOINT } from './sink-sql.js';
 
 async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx: SinkContext): Promise<SinkPlan> {
   const password = resolveConnection(ctx.connection).password;
@@ -57,7 +58,7 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
   };
   const commit = async (chunk: OpenChunk): Promise<void> => {
     if (chunk.writer) await chunk.writer.end();
-    for (const s of p.after) await client.query(s);
+    await runAfter(client, p);
     await client.query('COMMIT');
     open = undefined;
     committed = written;
@@ -140,3 +141,18 @@ async function check(options: Record<string, unknown>, ctx: CheckContext): Promi
 }
 
 export const postgresSink: SinkRuntime = { plan, apply, check };
+
+/**
+ * Runs the statements after the COPY. An upsert merge that fails only because a key repeats
+ * within the input (SQLSTATE 21000) is rolled back to its savepoint and redone with the
+ * deduplicating merge (last row per key wins).
+ */
+async function runAfter(client: { query(sql: string): Promise<unknown> }, p: PgSinkInternal): Promise<void> {
+  try {
+    for (const s of p.after) await client.query(s);
+  } catch (err) {
+    if (!p.merge_fallback || (err as { code?: string }).code !== '21000') throw err;
+    await client.query(`ROLLBACK TO SAVEPOINT ${MERGE_SAVEPOINT}`);
+    await client.query(p.merge_fallback);
+  }
+}
