@@ -13,10 +13,13 @@ export function isSecretKey(key: string): boolean {
 
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  /** the secrets longest first, rebuilt only after add(). */
+  private sorted: string[] | undefined;
 
   /** Registers a secret (and its URL-encoded form). Values shorter than 3 chars are not tracked. */
   add(value: string | undefined | null): void {
     if (!value || value.length < 3) return;
+    this.sorted = undefined;
     this.values.add(value);
     const encoded = encodeURIComponent(value);
     if (encoded !== value) this.values.add(encoded);
@@ -30,8 +33,8 @@ export class SecretRegistry {
   /** Replaces every known secret in `text` (longest first, so overlapping secrets go whole). */
   redact(text: string): string {
     let out = text;
-    const sorted = [...this.values].sort((a, b) => b.length - a.length);
-    for (const secret of sorted) {
+    this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
+    for (const secret of this.sorted) {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     return redactUrlPasswords(out);

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { keyOption, modeOption } from '../shared-schema.js';
+import { sqlSinkFields } from '../sql/options.js';
 
 /** Options of a `connections:` entry with `type: postgres`. */
 export const connectionSchema = Type.Object(
@@ -47,19 +47,10 @@ export const sourceSchema = Type.Object(
 );
 export type PostgresSourceOptions = Static<typeof sourceSchema>;
 
-export const SINK_MODES = ['append', 'overwrite', 'upsert'] as const;
-
 export const sinkSchema = Type.Object(
   {
+    ...sqlSinkFields,
     table: Type.String({ minLength: 1, description: 'Target table, optionally schema-qualified (analytics.orders).' }),
-    mode: modeOption(SINK_MODES, 'append'),
-    key: keyOption,
-    create_table: Type.Optional(Type.Boolean({ default: true, description: 'Create the table from the input schema when it does not exist.' })),
-    on_schema_change: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('add_columns'), Type.Literal('ignore')], {
-      default: 'fail',
-      description: 'When the input has columns the existing table lacks: fail | add_columns | ignore (drop them).',
-    })),
-    commit_every: Type.Optional(Type.Integer({ minimum: 1, description: 'Commit every N rows (each chunk its own transaction). Default: one transaction per run.' })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { keyOption, modeOption } from '../shared-schema.js';
+import { sqlSinkFields } from '../sql/options.js';
 
 /** Option schemas of the sqlite connector. Cheap to import: no driver, no node: modules. */
 
@@ -42,24 +42,11 @@ export type SqliteSourceOptions = Static<typeof sourceSchema>;
 
 export const sinkSchema = Type.Object(
   {
+    ...sqlSinkFields,
     ...target,
     table: Type.String({ minLength: 1, description: 'Target table (taken literally: a dot is part of the name).' }),
-    mode: modeOption(['append', 'overwrite', 'upsert'], 'append'),
-    key: keyOption,
     create_table: Type.Optional(
       Type.Boolean({ default: true, description: 'Create the table when it does not exist (key becomes the PRIMARY KEY).' }),
-    ),
-    on_schema_change: Type.Optional(
-      Type.Union([Type.Literal('fail'), Type.Literal('add_columns'), Type.Literal('ignore')], {
-        default: 'fail',
-        description: 'Input columns missing from an existing table: fail | add_columns | ignore (drop them with a warning).',
-      }),
-    ),
-    commit_every: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        description: 'Commit every N rows instead of once per run (append/upsert only): a failed run keeps the committed chunks.',
-      }),
     ),
   },
   { additionalProperties: false },

@@ -54,27 +54,32 @@ export class RejectCollector {
   reject(stage: string, input: RejectInput): void {
     this.total++;
     this.byStage.set(stage, this.count(stage) + 1);
-    const sample = this.opts.secrets.redactValue(toSample(stage, input));
-    this.keep(stage, sample);
-    if (this.opts.writer) this.write(sample);
+    const raw = toSample(stage, input);
+    // one JSON text, redacted once: written as the dead-letter line, parsed only for kept samples
+    const text = this.opts.secrets.redact(JSON.stringify(raw));
+    if (this.wantsSample(stage)) this.keep(stage, JSON.parse(text) as RejectSample);
+    if (this.opts.writer) this.write(text);
     this.opts.events({
-      type: 'rows.rejected', stage, count: 1, reason: sample.reason,
-      ...(sample.rule === undefined ? {} : { rule: sample.rule }),
+      type: 'rows.rejected', stage, count: 1, reason: this.opts.secrets.redact(raw.reason),
+      ...(raw.rule === undefined ? {} : { rule: this.opts.secrets.redact(raw.rule) }),
     });
     this.checkCount();
   }
 
+  private wantsSample(stage: string): boolean {
+    return (this.samples.get(stage)?.length ?? 0) < (this.opts.keep ?? 0);
+  }
+
   private keep(stage: string, sample: RejectSample): void {
-    const keep = this.opts.keep ?? 0;
-    if (keep <= 0) return;
     const list = this.samples.get(stage) ?? [];
-    if (list.length < keep) list.push(sample);
+    list.push(sample);
     this.samples.set(stage, list);
   }
 
-  private write(sample: RejectSample): void {
+  /** `sampleJson` is the redacted JSON object of the sample; run_id goes first, as before. */
+  private write(sampleJson: string): void {
     try {
-      this.opts.writer!.write(JSON.stringify({ run_id: this.opts.run_id, ...sample }));
+      this.opts.writer!.write(`{"run_id":${JSON.stringify(this.opts.run_id)},${sampleJson.slice(1)}`);
     } catch (err) {
       this.opts.onError?.(err instanceof RunError ? err : new RunError('E_DEAD_LETTER', String(err), { cause: err }));
     }
