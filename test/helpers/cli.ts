@@ -1,19 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 /** Reliability helpers: run the BUILT bin the way a user would; never import src. */
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = process.env.ETL_CLI_E2E_BIN ?? join(ROOT, 'bin', 'etl-cli.js');
-const TIME = '/usr/bin/time';
+import { BIN } from '../e2e/helpers.js';
 
-export function assertBuilt(): void {
-  if (process.env.ETL_CLI_E2E_BIN) return;
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test builds first)');
-}
+// the same built bin and checks as the end-to-end tests
+export { ROOT, BIN, assertBuilt, listFiles } from '../e2e/helpers.js';
+const TIME = '/usr/bin/time';
 
 export interface RunResult {
   readonly code: number | null;
@@ -91,19 +86,6 @@ export function killTree(child: ChildProcess): void {
 
 export async function tempDir(prefix = 'etl-rel-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
-}
-
-export async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const entry of await readdir(d, { withFileTypes: true })) {
-      const full = join(d, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else out.push(relative(dir, full));
-    }
-  };
-  await walk(dir);
-  return out.sort();
 }
 
 export async function write(dir: string, name: string, text: string | Uint8Array): Promise<string> {
