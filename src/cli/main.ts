@@ -68,11 +68,12 @@ function addToolCommands(program: Command, cli: CliContext): void {
       configure(cli, flags);
       await (await import('./commands/test.js')).testCommand(cli, files, flags);
     });
-  withCommonFlags(program.command('replay').argument('<dead-letter>').description('send fixed rejected rows back through a pipeline\'s sink'))
+  withCommonFlags(program.command('replay').argument('[dead-letter]', 'the NDJSON dead-letter file (not needed with --run-id)').description('send fixed rejected rows back through a pipeline\'s sink'))
     .requiredOption('-p, --pipeline <pipeline.yml>', 'the pipeline whose sink gets the rows')
+    .option('--run-id <id>', 'replay this run\'s rows of the pipeline\'s dead-letter table (errors.dead_letter: { connection, table })')
     .option('--transforms', 'also run the pipeline\'s transform steps on the rows')
     .addOption(new Option('--mode <mode>', 'write mode (default: append, or the sink\'s upsert)').choices(['append', 'overwrite', 'upsert']))
-    .action(async (deadLetter: string, flags) => {
+    .action(async (deadLetter: string | undefined, flags) => {
       configure(cli, flags);
       await (await import('./commands/replay.js')).replayCommand(cli, deadLetter, flags);
     });

@@ -5,6 +5,7 @@ import type { RecordBatch, RecordSchema, Row, SourcePosition } from '../core/rec
 import type { SecretRegistry } from '../core/secrets.js';
 import type { RetryPolicy } from '../core/engine/retry-policy.js';
 import type { StateStore } from '../core/state/store.js';
+import type { DeadLetterStore } from '../core/engine/dead-letter-target.js';
 
 /**
  * A connector is one declaration: name, option schemas, docs, examples, capabilities, lint rules
@@ -35,6 +36,8 @@ export interface ConnectorDefinition<
   readonly url_schemes?: readonly string[];
   /** turns a URL given to `copy` into connection options (never logs the URL). */
   connectionFromUrl?(url: string): Static<C>;
+  /** its runtime implements deadLetterStore: `errors.dead_letter: { connection, table }` may name it (checked by validate). */
+  readonly dead_letter_table?: boolean;
   /** pure cross-field rules (no network, no files). */
   lint?(input: ConnectorLintInput, ctx: LintContext): readonly Issue[];
   /** imports the implementation and its driver. Called only when a run/check needs it. */
@@ -102,7 +105,12 @@ export interface ConnectorRuntime {
   checkConnection?(connection: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]>;
   /** watermarks kept in a table of this connection (`state: { connection, table }`). */
   stateStore?(connection: Record<string, unknown>, ctx: StateStoreContext): Promise<StateStore>;
+  /** rejects kept in a table of this connection (`errors.dead_letter: { connection, table }`); set `dead_letter_table` too. */
+  deadLetterStore?(connection: Record<string, unknown>, ctx: DeadLetterStoreContext): Promise<DeadLetterStore>;
 }
+
+/** the dead-letter table, possibly schema-qualified, created on first insert if missing. */
+export type DeadLetterStoreContext = StateStoreContext;
 
 export interface StateStoreContext {
   readonly signal: AbortSignal;
@@ -184,6 +192,13 @@ export interface SourceRuntime {
 
 export interface SinkContext extends StageContext {
   readonly connection?: Record<string, unknown>;
+  /**
+   * What happens to a row the target refuses (constraint violation, value too long), which the
+   * sink passes to reject(): 'fail' (errors.max_rejects unset or 0; the default) makes that
+   * reject fail the run, so a sink may stop at the first one; 'reject' lets the load go on.
+   * Absent means 'fail'.
+   */
+  readonly refused_rows?: 'reject' | 'fail';
 }
 
 /** What a sink will do, computed before any write. dry-run prints it; run applies it. */

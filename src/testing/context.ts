@@ -23,6 +23,8 @@ export interface TestContextOptions {
   readonly retry?: RetryPolicy;
   /** an outside signal; otherwise the context's own controller drives `signal`. */
   readonly signal?: AbortSignal;
+  /** sink contexts: 'reject' (max_rejects allows rejects) or 'fail' (the default). */
+  readonly refused_rows?: 'reject' | 'fail';
 }
 
 /** A StageContext usable as a source, sink or transform context, recording what it is told. */
@@ -69,6 +71,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.incremental !== undefined ? { incremental: options.incremental } : {}),
     ...(options.connection !== undefined ? { connection: options.connection } : {}),
+    ...(options.refused_rows !== undefined ? { refused_rows: options.refused_rows } : {}),
     emitted,
     rejects,
     controller,

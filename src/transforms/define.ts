@@ -16,6 +16,14 @@ export interface TransformDefinition<O extends TObject = TObject> {
   /** holds state across batches (unique, dedupe, lookup): memory grows with distinct keys. */
   readonly stateful: boolean;
   readonly examples: readonly ConnectorExample[];
+  /**
+   * Option keys that hold a whole source, written exactly like `extract:` (lookup's `from`). The
+   * schema puts the composed source union there, lint checks its connection, the plan resolves
+   * it, and the engine hands the step a reader for it in `ctx.sources[key]`.
+   */
+  readonly source_options?: readonly string[];
+  /** one line for dry-run/debug saying what the step does besides rows ("lookup loads …"). Pure. */
+  describe?(options: Record<string, unknown>): string | undefined;
   /** pure checks: expression syntax (with line:col), column lists. */
   lint?(input: TransformLintInput, ctx: LintContext): readonly Issue[];
   load(): Promise<TransformRuntime>;
@@ -31,6 +39,16 @@ export type BatchTransform = (input: AsyncIterable<RecordBatch>) => AsyncIterabl
 
 export interface TransformContext extends StageContext {
   readonly batch_size: number;
+  /** the step's nested sources (its `source_options`), by option key; set by the engine. */
+  readonly sources?: Readonly<Record<string, NestedSource>>;
+}
+
+/** A source nested in a transform step's options, read through its connector like `extract:`. */
+export interface NestedSource {
+  /** the connector name ('csv', 'postgres'). */
+  readonly type: string;
+  /** reads it whole (no --limit); its rejects go to the dead letter under the step's label. */
+  read(): AsyncIterable<RecordBatch>;
 }
 
 export interface TransformRuntime {

@@ -12,10 +12,11 @@ import { defaultTransform } from './default/index.js';
 import { flatten } from './flatten/index.js';
 import { unnest } from './unnest/index.js';
 import { script } from './script/index.js';
+import { lookup } from './lookup/index.js';
 
 /** The one explicit list of built-in transforms. Importing it is cheap: implementations load lazily. */
 export const builtinTransforms: readonly TransformDefinition[] = [
-  filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script,
+  filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script, lookup,
 ] as unknown as readonly TransformDefinition[];
 
-export { filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script };
+export { filter, derive, select, drop, rename, cast, validate, mask, dedupe, defaultTransform, flatten, unnest, script, lookup };

@@ -20,7 +20,7 @@ describe('built-in transforms', () => {
   it('have unique names, docs and cheap definitions', () => {
     const names = builtinTransforms.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['filter', 'derive', 'select', 'drop', 'rename', 'cast', 'validate', 'mask', 'dedupe', 'default', 'flatten', 'unnest', 'script']);
+    expect(names).toEqual(['filter', 'derive', 'select', 'drop', 'rename', 'cast', 'validate', 'mask', 'dedupe', 'default', 'flatten', 'unnest', 'script', 'lookup']);
     for (const t of builtinTransforms) {
       expect(t.summary.length).toBeGreaterThan(10);
       expect(t.docs.length).toBeGreaterThan(80);

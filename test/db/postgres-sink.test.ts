@@ -125,9 +125,9 @@ describe('postgres sink: upsert and overwrite', () => {
       `CREATE TEMP TABLE "_etl_stage" ON COMMIT DROP AS SELECT "id", "name", 0::bigint AS "_etl_seq" FROM "${ns}"."up" WITH NO DATA`,
       'COPY "_etl_stage" ("id", "name", "_etl_seq") FROM STDIN WITH (FORMAT csv)',
       'SAVEPOINT etl_cli_merge',
-      `INSERT INTO "${ns}"."up" ("id", "name") SELECT "id", "name" FROM "_etl_stage" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"`,
+      `INSERT INTO "${ns}"."up" AS "_etl_target" ("id", "name") SELECT "id", "name" FROM "_etl_stage" ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE ("_etl_target"."name") IS DISTINCT FROM (EXCLUDED."name")`,
       '-- only if a key repeats within the input (SQLSTATE 21000): ROLLBACK TO SAVEPOINT etl_cli_merge, then',
-      `INSERT INTO "${ns}"."up" ("id", "name") SELECT "id", "name" FROM (SELECT DISTINCT ON ("id") * FROM "_etl_stage" ORDER BY "id", "_etl_seq" DESC) AS s ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"`,
+      `INSERT INTO "${ns}"."up" AS "_etl_target" ("id", "name") SELECT "id", "name" FROM (SELECT DISTINCT ON ("id") * FROM "_etl_stage" ORDER BY "id", "_etl_seq" DESC) AS s ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name" WHERE ("_etl_target"."name") IS DISTINCT FROM (EXCLUDED."name")`,
       'COMMIT',
     ]);
     const rows = await query(`SELECT id::int, name FROM "${ns}".up ORDER BY id`);
@@ -138,6 +138,21 @@ describe('postgres sink: upsert and overwrite', () => {
     // no key repeats within this input: the unsorted merge alone does it
     await load({ table, mode: 'upsert', key: ['id'] }, people, batchesOf(people, [{ id: 2, name: 'v3-2' }, { id: 9, name: 'v3-9' }]));
     expect(await query(`SELECT id::int, name FROM "${ns}".up WHERE id IN (2, 9) ORDER BY id`)).toEqual([{ id: 2, name: 'v3-2' }, { id: 9, name: 'v3-9' }]);
+  });
+
+  it('upsert leaves unchanged rows untouched (json columns compared as text) and updates changed ones', async () => {
+    const table = `${ns}.up_same`;
+    const docs: RecordSchema = { columns: [{ name: 'id', type: 'integer' }, { name: 'doc', type: 'json' }, { name: 'name', type: 'string' }] };
+    await query(`CREATE TABLE "${ns}".up_same (id bigint PRIMARY KEY, doc json, name text)`);
+    const input: Row[] = [{ id: 1, doc: { a: 1 }, name: 'x' }, { id: 2, doc: null, name: 'y' }, { id: 3, doc: [1], name: null }];
+    await load({ table, mode: 'upsert', key: ['id'] }, docs, batchesOf(docs, input));
+    const versions = async () => (await query(`SELECT id::int, xmin::text AS v FROM "${ns}".up_same ORDER BY id`)).map((r) => r.v as string);
+    const before = await versions();
+    await load({ table, mode: 'upsert', key: ['id'] }, docs, batchesOf(docs, [...input.slice(0, 2), { id: 3, doc: [1], name: 'changed' }]));
+    const after = await versions();
+    expect(after.slice(0, 2), 'unchanged rows keep their row version').toEqual(before.slice(0, 2));
+    expect(after[2]).not.toBe(before[2]);
+    expect(await query(`SELECT name FROM "${ns}".up_same WHERE id = 3`)).toEqual([{ name: 'changed' }]);
   });
 
   it('upsert with commit_every merges each chunk; reruns stay idempotent', async () => {

@@ -47,7 +47,10 @@ describe('README yaml examples', () => {
     const { join } = await import('node:path');
     const { cli, tempDir, removeTempDirs } = await import('./helpers.js');
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '').filter((b) => /^version:/m.test(b));
+    // blocks may be indented inside a list item: strip that indent
+    const blocks = [...readme.matchAll(/^( *)```ya?ml\n([\s\S]*?)^ *```/gm)]
+      .map((m) => (m[2] ?? '').split('\n').map((line) => line.slice((m[1] ?? '').length)).join('\n'))
+      .filter((b) => /^version:/m.test(b));
     expect(blocks.length).toBeGreaterThan(0);
     const dir = await tempDir();
     const env: Record<string, string> = {};

@@ -91,12 +91,29 @@ load:
   errors_path: $.result.errors
 errors:
   dead_letter: rejects.ndjson
+  max_rejects: 5
 `);
     const report = await runPipeline(p, { signal: ctx.signal, events: () => {} });
     expect(report).toMatchObject({ status: 'ok', rows_read: 6, rows_written: 5, rows_rejected: 1 });
     const dead = lines(join(ctx.dir, 'rejects.ndjson'));
     expect(dead).toHaveLength(1);
     expect(JSON.stringify(dead[0])).toContain('invalid email nobody');
+  });
+
+  it('ndjson → rest sink: with no max_rejects a refused record fails the run (exit 3)', async () => {
+    ctx = createTestContext();
+    writeFileSync(join(ctx.dir, 'people.ndjson'), range(6).map((i) => JSON.stringify({ id: i, email: i === 2 ? 'nobody' : `p${i}@x.org` })).join('\n'));
+    const p = await plan(`version: 1
+name: push_people_strict
+extract: { type: ndjson, path: people.ndjson }
+load: { type: rest, url: ${server.url}/sink/indexed, batch_size: 4, errors_path: $.result.errors }
+errors: { dead_letter: rejects.ndjson }
+`);
+    const error = (await runPipeline(p, { signal: ctx.signal, events: () => {} }).then(() => undefined, (e: unknown) => e)) as RunFailure;
+    expect(error).toMatchObject({ exitCode: 3 });
+    expect(error.report).toMatchObject({ status: 'rejects_exceeded', rows_rejected: 1 });
+    expect(error.message).toMatch(/refused a row: .*invalid email nobody/);
+    expect(lines(join(ctx.dir, 'rejects.ndjson'))).toHaveLength(1);
   });
 
   it('a failing API fails the run with a redacted message', async () => {

@@ -27,7 +27,9 @@ async function readNdjson(file: string): Promise<Record<string, unknown>[]> {
 /** The pipeline with its source and sink swapped for files: no connection is opened. */
 function offline(doc: Doc, dir: string): Doc {
   const steps = Array.isArray(doc['transform']) ? (doc['transform'] as unknown[]) : [];
-  const usesConnections = steps.some((s) => s && typeof s === 'object' && 'connection' in s);
+  // a step may name a connection itself, or in a nested source (lookup's `from:`)
+  const named = (s: unknown): boolean => Boolean(s) && typeof s === 'object' && 'connection' in (s as Doc);
+  const usesConnections = steps.some((s) => named(s) || (Boolean(s) && typeof s === 'object' && Object.values(s as Doc).some(named)));
   const out: Doc = { ...doc };
   if (!usesConnections) delete out['connections'];
   delete out['environments'];

@@ -38,6 +38,7 @@ function rejectLines(snapshot: DebugStageSnapshot): string[] {
 /** Header, schema, row count, sample rows and rejects of one stage. */
 export function renderStage(snapshot: DebugStageSnapshot, sampleSize: number): string[] {
   const lines = [`== stage ${snapshot.index}: ${snapshot.stage} (${snapshot.kind}) ==`];
+  if (snapshot.summary) lines.push(snapshot.summary);
   lines.push(`schema: ${snapshot.schema.map((c) => `${c.name}: ${c.type}`).join(', ') || '(empty)'}`);
   lines.push(`rows: ${fmt(snapshot.rows)}`);
   const sample = snapshot.sample.slice(0, sampleSize);

@@ -37,6 +37,7 @@ function streamLines(streams: NonNullable<DryRunReport['streams']>): string[] {
 export function renderDryRun(report: DryRunReport): string[] {
   const lines = [`dry-run of ${report.pipeline}: nothing was written`, '', `source: ${report.source.summary}`];
   for (const sql of report.source.statements ?? []) lines.push(...indent([sql]));
+  for (const step of report.steps ?? []) lines.push(`${step.stage}: ${step.summary}`);
   if (report.watermark) {
     const w = report.watermark;
     lines.push(`watermark window: ${w.column} > ${w.after ?? '(start)'}${w.until !== undefined ? ` and <= ${w.until}` : ''}`);

@@ -15,6 +15,7 @@ export const mysql = defineConnector({
   source: { options: sourceSchema, capabilities: { incremental: true, knows_schema: true } },
   sink: { options: sinkSchema, capabilities: { modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false } },
   url_schemes: ['mysql', 'mariadb'],
+  dead_letter_table: true,
   connectionFromUrl: parseMysqlUrl,
   examples: [
     {

@@ -3,6 +3,7 @@ import type { Issue } from '../../core/issues.js';
 import type { CheckContext, ConnectorRuntime } from '../define.js';
 import { NO_RETRY, probeIssues } from '../sql/checks.js';
 import { closeQuietly, connect, resolveConnection } from './connection.js';
+import { mysqlDeadLetterStore } from './dead-letter-store.js';
 import { mysqlError } from './errors.js';
 import { mysqlSink } from './sink.js';
 import { mysqlSource } from './source.js';
@@ -29,4 +30,4 @@ function passwordOf(connection: Record<string, unknown>): string | undefined {
   }
 }
 
-export const mysqlRuntime: ConnectorRuntime = { source: mysqlSource, sink: mysqlSink, checkConnection };
+export const mysqlRuntime: ConnectorRuntime = { source: mysqlSource, sink: mysqlSink, checkConnection, deadLetterStore: mysqlDeadLetterStore };

@@ -46,6 +46,7 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
     inChunk = 0;
   };
   const commit = async (): Promise<void> => {
+    throwIfAborted(ctx.signal);
     await conn.query('COMMIT');
     inTx = false;
   };

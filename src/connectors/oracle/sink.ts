@@ -54,6 +54,7 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
         inChunk += to - from;
         from = to;
         if (p.commit_every && inChunk >= p.commit_every) {
+          throwIfAborted(ctx.signal); // a refused row may have failed the run
           await s.conn.commit();
           inChunk = 0;
         }

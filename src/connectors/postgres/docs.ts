@@ -48,7 +48,8 @@ watermarks in a table (created on the first save: \`pipeline, stream, watermark,
 run_id\`, primary key \`(pipeline, stream)\`), each save its own short transaction after the
 sink committed. Reads never create it (dry-run writes nothing).
 
-**Sink.** Rows are loaded with \`COPY … FROM STDIN (FORMAT csv)\` in ~64 KiB writes.
+**Sink.** Rows are loaded with \`COPY … FROM STDIN (FORMAT csv)\`, one COPY per batch, in ~64 KiB
+writes.
 - \`append\`: one transaction: create the table if needed, COPY, COMMIT. A failed or interrupted
   run rolls back and leaves the table as it was.
 - \`overwrite\`: one transaction: TRUNCATE, COPY, COMMIT. TRUNCATE is transactional in PostgreSQL,
@@ -56,6 +57,9 @@ sink committed. Reads never create it (dry-run writes nothing).
 - \`upsert\` (needs \`key\`): COPY into a temporary staging table (\`ON COMMIT DROP\`), then
   \`INSERT INTO t (…) SELECT … ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c\`, all in one
   transaction. Rows with the same key in one run are deduplicated first, the last one wins.
+  The update is skipped for rows whose values did not change (\`WHERE (t.*) IS DISTINCT FROM
+  (EXCLUDED.*)\`, json and other types without equality compared as text): rerunning the same
+  data rewrites nothing, and update triggers fire only for real changes.
   The table must have a primary key or unique index on exactly the key columns; otherwise the
   run fails before writing (it never silently appends). A table it creates gets \`PRIMARY KEY (key)\`.
 - \`create_table\` (default true) creates a missing table (and schema) with this type map:
@@ -70,5 +74,12 @@ sink committed. Reads never create it (dry-run writes nothing).
   Not allowed with \`overwrite\`.
 - Identifiers are always quoted: \`table: Sales.Orders\` means schema "Sales", table "Orders"
   exactly as written; quote a part to keep a dot in it: \`'"my.schema".orders'\`.
+- Rows the server refuses (SQLSTATE classes 22 and 23: NOT NULL, CHECK, foreign keys, other unique
+  indexes, a value too long, a NUL character) are rejects with the server's message. With no
+  \`errors.max_rejects\` the first one fails the run (exit 3) and the transaction rolls back. With
+  \`max_rejects\` each batch runs under a savepoint; a refused batch is rolled back to it and loaded
+  again without the refused row (named by the COPY error's line, or found by halving the batch),
+  and an upsert merge the server refuses is redone in ranges of the staged rows. Costly only
+  when many rows are refused.
 - \`dry-run\` reads the catalog to print the exact statements; it never writes.
 `;

@@ -14,6 +14,7 @@ export const postgres = defineConnector({
   source: { options: sourceSchema, capabilities: { incremental: true, knows_schema: true, partitioned: true, streams: true } },
   sink: { options: sinkSchema, capabilities: { modes: ['append', 'overwrite', 'upsert'], transactional: true, atomic_replace: false } },
   url_schemes: ['postgres', 'postgresql'],
+  dead_letter_table: true,
   connectionFromUrl: parsePostgresUrl,
   examples: [
     {

@@ -5,6 +5,7 @@ import { pgError } from './errors.js';
 import { postgresSink } from './sink.js';
 import { postgresSource } from './source.js';
 import { postgresStateStore } from './state-store.js';
+import { postgresDeadLetterStore } from './dead-letter-store.js';
 
 /** validate --connections: log in once (no retries) and run SELECT 1. */
 async function checkConnection(connection: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
@@ -23,4 +24,4 @@ async function checkConnection(connection: Record<string, unknown>, ctx: CheckCo
   }
 }
 
-export const postgresRuntime: ConnectorRuntime = { source: postgresSource, sink: postgresSink, checkConnection, stateStore: postgresStateStore };
+export const postgresRuntime: ConnectorRuntime = { source: postgresSource, sink: postgresSink, checkConnection, stateStore: postgresStateStore, deadLetterStore: postgresDeadLetterStore };

@@ -6,6 +6,7 @@ import { displayName, quoteIdent, quoteQualified, splitQualifiedName } from '../
 import { hasUniqueKey, readTarget, type TargetInfo } from './catalog.js';
 import { pgTypeMap } from './dialect.js';
 import type { PostgresSinkOptions } from './schema.js';
+import type { StagedMerge } from './sink-refusals.js';
 import * as sql from './sink-sql.js';
 
 /** What apply() needs; kept in SinkPlan.internal. */
@@ -21,6 +22,8 @@ export interface PgSinkInternal {
   readonly merge_fallback?: string;
   /** upsert: the staging table gets an extra input-order column. */
   readonly staged: boolean;
+  /** upsert: how to redo the merge in ranges when the target refuses rows. */
+  readonly merge_ranges?: StagedMerge;
   readonly commit_every?: number;
 }
 
@@ -54,12 +57,13 @@ export async function buildSinkPlan(client: pg.Client, options: PostgresSinkOpti
   const copy = names.length === 0 ? undefined
     : staged ? sql.copySql(quoteIdent(STAGING), [...names, seq]) : sql.copySql(table, names);
   const before = staged ? [sql.stagingSql(STAGING, table, names, seq)] : [];
-  const after = staged && copy ? [`SAVEPOINT ${sql.MERGE_SAVEPOINT}`, sql.mergeSql(table, STAGING, names, key)] : [];
-  const fallback = staged && copy ? sql.mergeDedupedSql(table, STAGING, names, key, seq) : undefined;
+  const after = staged && copy ? [`SAVEPOINT ${sql.MERGE_SAVEPOINT}`, sql.mergeSql(table, STAGING, names, key, typeMap)] : [];
+  const fallback = staged && copy ? sql.mergeDedupedSql(table, STAGING, names, key, seq, typeMap) : undefined;
   const allPrelude = mode === 'overwrite' ? [...prelude, sql.truncateSql(table)] : prelude;
   const internal: PgSinkInternal = {
     columns, prelude: allPrelude, before: copy ? before : [], copy, after, staged,
     ...(fallback ? { merge_fallback: fallback } : {}),
+    ...(fallback ? { merge_ranges: { staging: STAGING, seq, columns: names, rangeSql: sql.mergeRangeSql(table, STAGING, names, key, seq, typeMap) } } : {}),
     ...(options.commit_every !== undefined && mode !== 'overwrite' ? { commit_every: options.commit_every } : {}),
   };
   const onRepeat = fallback

@@ -11,6 +11,7 @@ import { ChunkWriter, createCsvEncoder } from './copy-encoder.js';
 import { pgError } from './errors.js';
 import type { PostgresSinkOptions } from './schema.js';
 import { buildSinkPlan, type PgSinkInternal } from './sink-plan.js';
+import { copyWithRefusals, isRefusal, mergeWithRefusals, type Query } from './sink-refusals.js';
 import { MERGE_SAVEPOINT } from './sink-sql.js';
 
 async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx: SinkContext): Promise<SinkPlan> {
@@ -25,41 +26,56 @@ async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx:
   }
 }
 
-/** One open transaction with its COPY stream (none when there are no columns to write). */
+/** One open transaction and, while a batch is being copied, its COPY stream. */
 interface OpenChunk {
-  readonly stream?: ReturnType<typeof copyFrom>;
-  readonly writer?: ChunkWriter;
+  stream?: ReturnType<typeof copyFrom>;
   rows: number;
 }
 
 /**
- * Runs the plan. Each chunk (the whole run unless commit_every) is BEGIN → statements → COPY →
- * merge → COMMIT; any error or abort destroys the COPY (CopyFail) and rolls the chunk back.
+ * Runs the plan. Each chunk (the whole run unless commit_every) is BEGIN → statements → one COPY
+ * per batch → merge → COMMIT; any error or abort destroys the COPY (CopyFail) and rolls the
+ * chunk back. A COPY per batch keeps that batch's rows at hand, so a row the target refuses is
+ * rejected with its record (see sink-refusals.ts).
  */
 async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx: SinkContext): Promise<WriteResult> {
   const p = sinkPlan.internal as PgSinkInternal;
   const password = resolveConnection(ctx.connection).password;
   const client = await connect(ctx.connection, ctx);
+  const query: Query = (sql, params) => client.query(sql, params);
   let seq = 0;
   const encode = createCsvEncoder(p.columns, p.staged ? () => String(++seq) : undefined);
   let open: OpenChunk | undefined;
   let first = true;
   let written = 0;
   let committed = 0;
+  let firstRow = 1; // the load's row number of the current batch's first row
 
   const begin = async (): Promise<OpenChunk> => {
-    await client.query('BEGIN');
-    for (const s of first ? p.prelude : []) await client.query(s);
+    await query('BEGIN');
+    for (const s of first ? p.prelude : []) await query(s);
     first = false;
-    for (const s of p.before) await client.query(s);
-    if (!p.copy) return { rows: 0 };
-    const stream = client.query(copyFrom(p.copy));
-    return { stream, writer: new ChunkWriter(stream), rows: 0 };
+    for (const s of p.before) await query(s);
+    return { rows: 0 };
   };
-  const commit = async (chunk: OpenChunk): Promise<void> => {
-    if (chunk.writer) await chunk.writer.end();
-    await runAfter(client, p);
-    await client.query('COMMIT');
+  const copyRows = async (rows: readonly Row[], from: number, to: number): Promise<void> => {
+    seq = firstRow + from - 1; // the staged input-order column is the load's row number
+    const stream = client.query(copyFrom(p.copy!));
+    open!.stream = stream;
+    const writer = new ChunkWriter(stream);
+    try {
+      await writer.write(encode(rows as Row[], from, to));
+      await writer.end();
+    } finally {
+      // done, or failed with the stream's error: the server (or the dead connection) ended it
+      open!.stream = undefined;
+    }
+  };
+  const commit = async (): Promise<void> => {
+    throwIfAborted(ctx.signal); // a refused row may have failed the run: never commit after it
+    written -= await runAfter(query, p, ctx);
+    throwIfAborted(ctx.signal);
+    await query('COMMIT');
     open = undefined;
     committed = written;
   };
@@ -72,17 +88,21 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
         open ??= await begin();
         const room = p.commit_every ? p.commit_every - open.rows : Infinity;
         const to = Math.min(batch.rows.length, from + room);
-        if (open.writer) await open.writer.write(encode(batch.rows as Row[], from, to));
+        const refused = p.copy ? await copyWithRefusals(query, ctx, copyRows, batch, from, to, firstRow + from) : 0;
         open.rows += to - from;
-        written += to - from;
+        written += to - from - refused;
         from = to;
-        if (p.commit_every && open.rows >= p.commit_every) await commit(open);
+        if (p.commit_every && open.rows >= p.commit_every) await commit();
       }
+      firstRow += batch.rows.length;
       ctx.events({ type: 'batch.written', stage: ctx.stage, rows: batch.rows.length, total: written });
     }
     throwIfAborted(ctx.signal);
     // with no rows at all the prelude (create, truncate for overwrite) still runs and commits
-    if (open || first) await commit(open ?? (await begin()));
+    if (open || first) {
+      open ??= await begin();
+      await commit();
+    }
     return { rows_written: written, target: sinkPlan.target };
   } catch (err) {
     await rollback(client, open);
@@ -97,7 +117,8 @@ async function rollback(client: pg.Client, open: OpenChunk | undefined): Promise
   if (stream && !stream.destroyed && !stream.writableFinished) {
     // CopyFail makes the server abort the COPY; wait for its answer so the session is usable
     await new Promise<void>((resolve) => {
-      stream.once('close', () => resolve());
+      const timer = setTimeout(resolve, 5000); // a dead connection never answers
+      stream.once('close', () => { clearTimeout(timer); resolve(); });
       stream.destroy(new Error('load aborted'));
     });
   }
@@ -143,16 +164,30 @@ async function check(options: Record<string, unknown>, ctx: CheckContext): Promi
 export const postgresSink: SinkRuntime = { plan, apply, check };
 
 /**
- * Runs the statements after the COPY. An upsert merge that fails only because a key repeats
- * within the input (SQLSTATE 21000) is rolled back to its savepoint and redone with the
- * deduplicating merge (last row per key wins).
+ * Runs the statements after the COPY; returns how many staged rows the target refused. An upsert
+ * merge that fails only because a key repeats within the input (SQLSTATE 21000) is rolled back to
+ * its savepoint and redone with the deduplicating merge (last row per key wins); one the target
+ * refuses a row of is redone in ranges without the refused rows.
  */
-async function runAfter(client: { query(sql: string): Promise<unknown> }, p: PgSinkInternal): Promise<void> {
+async function runAfter(query: Query, p: PgSinkInternal, ctx: SinkContext): Promise<number> {
   try {
-    for (const s of p.after) await client.query(s);
+    for (const s of p.after) await query(s);
+    return 0;
   } catch (err) {
-    if (!p.merge_fallback || (err as { code?: string }).code !== '21000') throw err;
-    await client.query(`ROLLBACK TO SAVEPOINT ${MERGE_SAVEPOINT}`);
-    await client.query(p.merge_fallback);
+    if (!p.merge_fallback || !p.merge_ranges) throw err;
+    if ((err as { code?: string }).code !== '21000') return redoRefused(query, p, ctx, err);
+    await query(`ROLLBACK TO SAVEPOINT ${MERGE_SAVEPOINT}`);
+    try {
+      await query(p.merge_fallback);
+      return 0;
+    } catch (again) {
+      return redoRefused(query, p, ctx, again);
+    }
   }
+}
+
+async function redoRefused(query: Query, p: PgSinkInternal, ctx: SinkContext, err: unknown): Promise<number> {
+  if (!isRefusal(err)) throw err;
+  await query(`ROLLBACK TO SAVEPOINT ${MERGE_SAVEPOINT}`);
+  return mergeWithRefusals(query, ctx, p.merge_ranges!);
 }

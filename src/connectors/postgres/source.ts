@@ -32,20 +32,26 @@ async function* read(raw: Record<string, unknown>, ctx: SourceContext): AsyncIte
   yield* readQuery(sourceQuery(options, ctx), options.table ?? 'query', ctx, true);
 }
 
-/** Streams one query through a server-side cursor, `batch_size` rows at a time. */
+/**
+ * Streams one query through a server-side cursor, `batch_size` rows at a time. The next batch is
+ * fetched while the current one flows downstream, so the server and the pipeline work at once.
+ */
 export async function* readQuery(query: BoundQuery, label: string, ctx: SourceContext, progress: boolean): AsyncGenerator<RecordBatch> {
   const password = resolveConnection(ctx.connection).password;
   const client = await connect(ctx.connection, ctx);
   const cursor = client.query(new Cursor(query.sql, [...query.params], { types: canonicalTypes }));
   const size = Math.max(1, ctx.batch_size);
+  const wanted = (read: number): number => (ctx.limit !== undefined ? Math.min(size, ctx.limit - read) : size);
   let total = 0;
   let schema: RecordSchema | undefined;
+  let pending: Promise<{ rows: Row[]; fields: pg.FieldDef[] }> | undefined;
   try {
-    for (;;) {
+    let want = wanted(0);
+    if (want > 0) pending = readBatch(cursor, want);
+    while (pending) {
       throwIfAborted(ctx.signal);
-      const want = ctx.limit !== undefined ? Math.min(size, ctx.limit - total) : size;
-      if (want <= 0) break;
-      const { rows, fields } = await readBatch(cursor, want);
+      const { rows, fields } = await pending;
+      pending = undefined;
       schema ??= { columns: fields.map(columnFromField) };
       if (rows.length === 0) {
         // no rows (e.g. nothing past the watermark): still hand the sinks the schema, so an
@@ -54,13 +60,17 @@ export async function* readQuery(query: BoundQuery, label: string, ctx: SourceCo
         break;
       }
       total += rows.length;
+      const more = rows.length === want;
+      want = wanted(total);
+      if (more && want > 0) pending = readBatch(cursor, want);
       if (progress) ctx.events({ type: 'batch.read', stage: ctx.stage, rows: rows.length, total });
       yield { schema, rows };
-      if (rows.length < want) break;
     }
   } catch (err) {
     throw pgError(err, `reading ${label}`, password);
   } finally {
+    // a read still in flight (the consumer stopped early) must finish before the cursor closes
+    if (pending) await pending.catch(() => undefined);
     await cursor.close().catch(() => {});
     await closeQuietly(client);
   }

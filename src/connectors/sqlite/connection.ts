@@ -75,6 +75,23 @@ export async function openDb(db: ResolvedDb, mode: { write: boolean; mustExist?:
   }
 }
 
+/** Opens the database, runs `fn` on the handle and closes it; a driver error says `what` failed. */
+export async function useDb<T>(db: ResolvedDb, mode: { write: boolean; mustExist?: boolean }, what: string, fn: (handle: SqliteDatabase) => T): Promise<T> {
+  const handle = await openDb(db, mode);
+  try {
+    return fn(handle);
+  } catch (err) {
+    throw sqliteError(err, what);
+  } finally {
+    handle.close();
+  }
+}
+
+/** Whether `name` (taken literally) is a table of the database. */
+export function tableExists(handle: SqliteDatabase, name: string): boolean {
+  return handle.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ?").all([name]).length > 0;
+}
+
 export function assertWritable(db: ResolvedDb): void {
   if (!db.read_only) return;
   throw new ConnectorError('E_SQLITE_READ_ONLY', `sqlite connection to ${db.display} is read_only but is used by a sink`, {

@@ -24,6 +24,7 @@ export const sqlite = defineConnector({
   examples: sqliteExamples,
   extensions: ['.db', '.sqlite', '.sqlite3'],
   url_schemes: ['sqlite'],
+  dead_letter_table: true,
   connectionFromUrl: sqliteConnectionFromUrl,
   lint: lintSqlite,
   async load() {

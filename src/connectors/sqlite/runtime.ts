@@ -7,11 +7,12 @@ import { loadDriver } from './driver.js';
 import { sqliteSink } from './sink.js';
 import { sqliteSource } from './source.js';
 import { sqliteStateStore } from './state-store.js';
+import { sqliteDeadLetterStore } from './dead-letter-store.js';
 
 /** Finds the driver (throws E_SQLITE_DRIVER when there is none) and returns the runtime. */
 export async function loadSqliteRuntime(): Promise<ConnectorRuntime> {
   await loadDriver();
-  return { source: sqliteSource, sink: sqliteSink, checkConnection, stateStore: sqliteStateStore };
+  return { source: sqliteSource, sink: sqliteSink, checkConnection, stateStore: sqliteStateStore, deadLetterStore: sqliteDeadLetterStore };
 }
 
 /** validate --connections: the file is a readable SQLite database, or can be created. */

@@ -134,6 +134,7 @@ async function writeAll(
       total += n;
       sinceCommit += n;
       if (internal.commit_every !== undefined && sinceCommit >= internal.commit_every) {
+        throwIfAborted(ctx.signal); // a refused row may have failed the run: never commit after it
         db.exec('COMMIT');
         open = false;
         sinceCommit = 0;

@@ -1,7 +1,7 @@
 import type { StateStore, StoredWatermark } from '../../core/state/store.js';
 import type { StateStoreContext } from '../define.js';
 import { quoteIdent } from '../sql/identifiers.js';
-import { dbExists, openDb, resolveDb, sqliteError, type ResolvedDb } from './connection.js';
+import { dbExists, resolveDb, tableExists, useDb, type ResolvedDb } from './connection.js';
 import type { SqliteDatabase } from './driver.js';
 
 interface Row { stream: string; watermark: string | null; updated_at: string | null; run_id: string | null }
@@ -15,18 +15,9 @@ export async function sqliteStateStore(connection: Record<string, unknown>, ctx:
   const db: ResolvedDb = { ...resolveDb({}, connection, ctx.pipeline.dir), read_only: false };
   const table = quoteIdent(ctx.table);
   const where = `state table ${ctx.table} (sqlite ${db.display})`;
-  const withDb = async <T>(write: boolean, doing: string, fn: (handle: SqliteDatabase) => T): Promise<T> => {
-    const handle = await openDb(db, { write, mustExist: !write });
-    try {
-      return fn(handle);
-    } catch (err) {
-      throw sqliteError(err, `${doing} ${where}`);
-    } finally {
-      handle.close();
-    }
-  };
-  const exists = (h: SqliteDatabase): boolean =>
-    h.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ?").all([ctx.table]).length > 0;
+  const withDb = <T>(write: boolean, doing: string, fn: (handle: SqliteDatabase) => T): Promise<T> =>
+    useDb(db, { write, mustExist: !write }, `${doing} ${where}`, fn);
+  const exists = (h: SqliteDatabase): boolean => tableExists(h, ctx.table);
   const select = async (pipeline: string, stream?: string): Promise<Row[]> => {
     if (!dbExists(db)) return [];
     return withDb(false, 'reading', (h) => {

@@ -4,8 +4,9 @@ import type { Registry } from '../../registry.js';
 import { suggestion } from './did-you-mean.js';
 import { pointerJoin, type SourceMap } from './locate.js';
 import { incrementalUnsupported } from './schema-issues.js';
-import { stageLabel, stageOf } from './where.js';
+import { describeContainer, stageLabel, stageOf } from './where.js';
 import { lintStreams, streamLintOptions } from './streams-lint.js';
+import { lintDeadLetter } from './dead-letter-lint.js';
 
 type Obj = Record<string, unknown>;
 
@@ -64,6 +65,7 @@ export function lintDocument(input: LintInput): Issue[] {
     issues.push(...lintStage(input, ctx, path, connections));
   }
   issues.push(...lintTransforms(input, ctx));
+  issues.push(...lintNestedSources(input, ctx, connections));
   issues.push(...lintPolicies(input, ctx, connections));
   issues.push(...lintStreams(doc, ctx, sinkPointers(doc)));
   // a key the schema already flagged gets no second issue
@@ -82,17 +84,22 @@ function lintStage(input: LintInput, ctx: LintContext, path: string, connections
     issues.push(incrementalUnsupported({ map: input.map, registry: input.registry }, pointerJoin(path, 'incremental'), def.name));
   }
   if (stage.kind === 'sink') issues.push(...sinkChecks(ctx, path, stageLabel(stage), def, options));
-  if (def.lint) {
-    const connName = options['connection'];
-    const conn = typeof connName === 'string' && isObject(connections[connName]) ? connections[connName] : undefined;
-    const role = stage.kind === 'source' ? 'source' : 'sink';
-    // a streams extract is linted as the `table:` read each stream will be
-    const own = runLint(def.name, () => def.lint!({ role, options: role === 'source' && options['streams'] !== undefined ? streamLintOptions(options) : options, path, ...(conn ? { connection: conn } : {}) }, ctx), ctx, path, input.schemaIssues);
-    // one issue per problem: a connector re-checking what the core checked (upsert key) is dropped
-    const taken = new Set(issues.map((i) => i.path));
-    issues.push(...own.filter((i) => !taken.has(i.path)));
-  }
-  return issues;
+  const role = stage.kind === 'source' ? 'source' : 'sink';
+  // a streams extract is linted as the `table:` read each stream will be
+  const linted = role === 'source' && options['streams'] !== undefined ? streamLintOptions(options) : options;
+  return connectorLint(input, ctx, { def, role, options: linted, path, connections }, issues);
+}
+
+/** The connector's own lint, after the core's checks (`issues`), which it never repeats. */
+function connectorLint(input: LintInput, ctx: LintContext, stage: { def: ConnectorDefinition; role: 'source' | 'sink'; options: Obj; path: string; connections: Obj }, issues: Issue[]): Issue[] {
+  const { def, role, options, path, connections } = stage;
+  if (!def.lint) return issues;
+  const connName = options['connection'];
+  const conn = typeof connName === 'string' && isObject(connections[connName]) ? connections[connName] : undefined;
+  const own = runLint(def.name, () => def.lint!({ role, options, path, ...(conn ? { connection: conn } : {}) }, ctx), ctx, path, input.schemaIssues);
+  // one issue per problem: a connector re-checking what the core checked (upsert key) is dropped
+  const taken = new Set(issues.map((i) => i.path));
+  return [...issues, ...own.filter((i) => !taken.has(i.path))];
 }
 
 function valueAtStage(doc: Obj, path: string): unknown {
@@ -100,13 +107,14 @@ function valueAtStage(doc: Obj, path: string): unknown {
   return Array.isArray(doc['load']) && index !== undefined ? doc['load'][Number(index)] : doc['load'];
 }
 
-function connectionChecks(ctx: LintContext, path: string, label: string, def: ConnectorDefinition, options: Obj, connections: Obj): Issue[] {
+function connectionChecks(ctx: LintContext, path: string, label: string, def: ConnectorDefinition, options: Obj, connections: Obj,
+  role: 'source' | 'sink' = path === '/extract' ? 'source' : 'sink'): Issue[] {
   const name = options['connection'];
   const at = pointerJoin(path, 'connection');
   if (name === undefined) {
     // a connector whose stage options can say where to connect (sqlite `path`) manages without one
     const connKeys = Object.keys(def.connection?.properties ?? {});
-    const own = Object.keys((path === '/extract' ? def.source?.options : def.sink?.options)?.properties ?? {});
+    const own = Object.keys((role === 'source' ? def.source?.options : def.sink?.options)?.properties ?? {});
     if (def.connection && !connKeys.some((k) => own.includes(k))) {
       // with no required connection option the driver may still connect from its own defaults
       const required = (def.connection.required ?? []).length > 0;
@@ -160,6 +168,24 @@ function lintTransforms(input: LintInput, ctx: LintContext): Issue[] {
   return issues;
 }
 
+/** A transform's nested sources (`source_options`, lookup's `from:`): the checks an extract gets. */
+function lintNestedSources(input: LintInput, ctx: LintContext, connections: Obj): Issue[] {
+  const steps = Array.isArray(input.doc['transform']) ? input.doc['transform'] : [];
+  const issues: Issue[] = [];
+  steps.forEach((step, i) => {
+    if (!isObject(step) || typeof step['type'] !== 'string') return;
+    for (const key of input.registry.transform(step['type'])?.source_options ?? []) {
+      const options = step[key];
+      const def = isObject(options) && typeof options['type'] === 'string' ? input.registry.connector(options['type']) : undefined;
+      if (!def?.source || !isObject(options)) continue;
+      const path = pointerJoin(pointerJoin('/transform', i), key);
+      const checks = connectionChecks(ctx, path, describeContainer(input.doc, path), def, options, connections, 'source');
+      issues.push(...connectorLint(input, ctx, { def, role: 'source', options, path, connections }, checks));
+    }
+  });
+  return issues;
+}
+
 function lintPolicies(input: LintInput, ctx: LintContext, connections: Obj): Issue[] {
   const issues: Issue[] = [];
   const errors = input.doc['errors'];
@@ -180,6 +206,7 @@ function lintPolicies(input: LintInput, ctx: LintContext, connections: Obj): Iss
   if (isObject(state) && state['table'] !== undefined && conn === undefined) {
     issues.push(ctx.issue('/state/table', 'E_STATE_TABLE', '`state.table` needs `state.connection`', 'add `connection: NAME` (a postgres or sqlite connection) next to it, or remove `table`'));
   }
+  issues.push(...lintDeadLetter(input.doc, connections, input.registry, ctx));
   return issues;
 }
 

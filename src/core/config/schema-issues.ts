@@ -155,11 +155,13 @@ function namesFor(ctx: MapContext, kind: StageKind): string[] {
 
 function badType(ctx: MapContext, path: string, error: string): Issue {
   const stage = stageOf(ctx.doc, path);
-  const kind: StageKind = stage?.kind ?? 'source';
+  // a union below a stage's own level is a source nested in a transform step (lookup's `from:`)
+  const nested = stage !== undefined && stage.pointer !== path;
+  const kind: StageKind = nested ? 'source' : stage?.kind ?? 'source';
   const allowed = namesFor(ctx, kind);
   const noun = kind === 'transform' ? 'transform' : 'connector';
   const value = valueAt(ctx.doc, pointerJoin(path, 'type'));
-  const label = stage ? stage.label : describeContainer(ctx.doc, path);
+  const label = stage && !nested ? stage.label : describeContainer(ctx.doc, path);
   const hint = `${noun}s available here: ${allowed.join(', ') || '(none)'}`;
   if (error !== 'mapping' || typeof value !== 'string') {
     return value === undefined

@@ -65,6 +65,12 @@ export function registerSchemaSecrets(doc: Obj, registry: Registry, secrets: Sec
     addMarked(sink, registry.connector(typeOf(sink))?.sink?.options, secrets);
   }
   for (const step of Array.isArray(doc['transform']) ? doc['transform'] : []) {
-    addMarked(step, registry.transform(typeOf(step))?.options, secrets);
+    const def = registry.transform(typeOf(step));
+    addMarked(step, def?.options, secrets);
+    // a nested source (lookup's `from:`) has its connector's secret options
+    for (const key of def?.source_options ?? []) {
+      const nested = isObject(step) ? step[key] : undefined;
+      addMarked(nested, registry.connector(typeOf(nested))?.source?.options, secrets);
+    }
   }
 }

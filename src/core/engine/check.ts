@@ -1,7 +1,7 @@
 import type { CheckContext, ConnectorDefinition, ConnectorRuntime, PipelineInfo } from '../../connectors/define.js';
 import { EtlError } from '../errors.js';
 import type { Issue, Location } from '../issues.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, SourceStagePlan } from '../plan/types.js';
 import { makeRunId, pipelineInfo } from './context.js';
 import { loadRuntimes } from './runtimes.js';
 import { expandStreams, streamPlan } from './streams.js';
@@ -40,7 +40,7 @@ export async function checkPipeline(plan: Plan, options: { signal: AbortSignal }
   if (plan.extract.streams) {
     // each stream's table is checked, and the sinks as the first stream would use them
     const subs = await guardedStreams(plan, pipeline, options.signal, issue, issues);
-    targets = subs.flatMap((sub, i) => checkTargets(sub).filter((t) => t.role === 'source' || i === 0));
+    targets = subs.flatMap((sub, i) => checkTargets(sub).filter((t) => t.path === '/extract' || i === 0));
   }
   const runtimes = new Map<ConnectorDefinition, Promise<ConnectorRuntime>>();
   const runtime = (d: ConnectorDefinition): Promise<ConnectorRuntime> => {
@@ -98,11 +98,15 @@ async function guarded(
 function checkTargets(plan: Plan): CheckTarget[] {
   const conn = (c: { name: string; options: Readonly<Record<string, unknown>> } | undefined) =>
     (c ? { connection: { ...c.options }, connection_name: c.name } : {});
-  const src = plan.extract;
   return [
-    { path: src.path, definition: src.definition, role: 'source', options: { ...src.options }, ...opt(src.location), ...conn(src.connection) },
+    ...sourcesOf(plan).map((src): CheckTarget => ({ path: src.path, definition: src.definition, role: 'source', options: { ...src.options }, ...opt(src.location), ...conn(src.connection) })),
     ...plan.loads.map((l): CheckTarget => ({ path: l.path, definition: l.definition, role: 'sink', options: { ...l.options }, ...opt(l.location), ...conn(l.connection) })),
   ];
+}
+
+/** The extract and the sources nested in transform steps (lookup's `from:`). */
+function sourcesOf(plan: Plan): SourceStagePlan[] {
+  return [plan.extract, ...plan.transforms.flatMap((t) => Object.values(t.sources ?? {}))];
 }
 
 function opt(location: Location | undefined): { location?: Location } {
@@ -112,16 +116,18 @@ function opt(location: Location | undefined): { location?: Location } {
 /** Each named connection a stage uses, with the definition that knows how to open it. */
 function connectionsInUse(plan: Plan): Map<string, ConnectorDefinition> {
   const used = new Map<string, ConnectorDefinition>();
-  for (const stage of [plan.extract, ...plan.loads]) {
+  for (const stage of [...sourcesOf(plan), ...plan.loads]) {
     if (stage.connection && !used.has(stage.connection.name)) used.set(stage.connection.name, stage.definition);
   }
+  const dl = plan.errors.dead_letter_table; // the dead-letter table's connection is opened too
+  if (dl && !used.has(dl.connection.name)) used.set(dl.connection.name, dl.definition);
   return used;
 }
 
 function locationIndex(plan: Plan): [string, Location][] {
   const out: [string, Location][] = [];
   for (const c of Object.values(plan.connections)) if (c.location) out.push([`/connections/${c.name}`, c.location]);
-  for (const s of [plan.extract, ...plan.transforms, ...plan.loads]) if (s.location) out.push([s.path, s.location]);
+  for (const s of [...sourcesOf(plan), ...plan.transforms, ...plan.loads]) if (s.location) out.push([s.path, s.location]);
   return out.sort((a, b) => b[0].length - a[0].length);
 }
 

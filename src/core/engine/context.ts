@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { PipelineInfo, RejectInput, SinkContext, SourceContext, StageContext } from '../../connectors/define.js';
-import type { TransformContext } from '../../transforms/define.js';
+import type { NestedSource, TransformContext } from '../../transforms/define.js';
+import type { RecordBatch } from '../records/types.js';
 import type { EventSink } from '../events.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, SourceStagePlan } from '../plan/types.js';
+import { cannot, load } from './runtimes.js';
 
 /** A sortable, unique run id: '20261124T120000Z-ab12'. */
 export function makeRunId(at: Date = new Date()): string {
@@ -19,8 +21,11 @@ export interface ContextBase {
   readonly info: PipelineInfo;
   readonly signal: AbortSignal;
   readonly events: EventSink;
-  readonly reject: (stage: string, input: RejectInput) => void;
+  /** `origin` 'sink': a row the target refused (counted against max_rejects, 0 by default). */
+  readonly reject: (stage: string, input: RejectInput, origin?: RejectOrigin) => void;
 }
+
+export type RejectOrigin = 'data' | 'sink';
 
 function stageContext(base: ContextBase, stage: string): StageContext {
   return {
@@ -34,8 +39,8 @@ function stageContext(base: ContextBase, stage: string): StageContext {
   };
 }
 
-export function sourceContext(base: ContextBase, extra: { limit?: number; incremental?: SourceContext['incremental'] }): SourceContext {
-  const stage = base.plan.extract;
+/** The context of the extract, or of a source nested in a transform step (`stage`). */
+export function sourceContext(base: ContextBase, extra: { limit?: number; incremental?: SourceContext['incremental'] }, stage: SourceStagePlan = base.plan.extract): SourceContext {
   return {
     ...stageContext(base, stage.label),
     batch_size: stage.batch_size,
@@ -47,13 +52,35 @@ export function sourceContext(base: ContextBase, extra: { limit?: number; increm
 
 export function transformContext(base: ContextBase, index: number): TransformContext {
   const stage = base.plan.transforms[index]!;
-  return { ...stageContext(base, stage.label), batch_size: base.plan.extract.batch_size };
+  const sources = stage.sources ? nestedSources(base, stage.sources) : undefined;
+  return { ...stageContext(base, stage.label), batch_size: base.plan.extract.batch_size, ...(sources ? { sources } : {}) };
+}
+
+/** Readers for a step's nested sources: loaded on first read, read whole like an extract. */
+function nestedSources(base: ContextBase, sources: Readonly<Record<string, SourceStagePlan>>): Record<string, NestedSource> {
+  const out: Record<string, NestedSource> = {};
+  for (const [key, stage] of Object.entries(sources)) {
+    const name = stage.definition.name;
+    out[key] = {
+      type: name,
+      async *read(): AsyncIterable<RecordBatch> {
+        const rt = await load(name, stage.label, () => stage.definition.load());
+        if (!rt.source) throw cannot(name, 'read (it has no source)', stage.label);
+        yield* rt.source.read({ ...stage.options }, sourceContext(base, {}, stage));
+      },
+    };
+  }
+  return out;
 }
 
 export function sinkContext(base: ContextBase, index: number): SinkContext {
   const stage = base.plan.loads[index]!;
+  const limit = base.plan.errors.max_rejects;
+  const allowed = limit !== undefined && ('count' in limit ? limit.count > 0 : limit.fraction > 0);
   return {
     ...stageContext(base, stage.label),
+    reject: (input) => base.reject(stage.label, input, 'sink'),
+    refused_rows: allowed ? 'reject' : 'fail',
     ...(stage.connection ? { connection: { ...stage.connection.options } } : {}),
   };
 }

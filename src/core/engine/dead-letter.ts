@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RunError } from '../errors.js';
+import type { DeadLetterTarget } from './dead-letter-target.js';
 
 const FLUSH_BYTES = 64 * 1024;
 
@@ -9,7 +10,7 @@ const FLUSH_BYTES = 64 * 1024;
  * `<path>` when the run finishes (also when it fails, so the user sees why), so the target
  * name never holds a half-written file. Nothing is created when nothing was rejected.
  */
-export class DeadLetterWriter {
+export class DeadLetterWriter implements DeadLetterTarget {
   readonly path: string;
   private readonly tmp: string;
   private fd: number | undefined;
@@ -24,6 +25,10 @@ export class DeadLetterWriter {
 
   get count(): number {
     return this.lines;
+  }
+
+  get description(): string {
+    return this.path;
   }
 
   write(entry: string): void {
@@ -51,8 +56,8 @@ export class DeadLetterWriter {
     this.pendingBytes = 0;
   }
 
-  /** Flushes, closes and renames into place. Returns the path when a file was written. */
-  finish(): string | undefined {
+  /** Flushes, closes and renames into place. Resolves with the path when a file was written. */
+  async finish(): Promise<string | undefined> {
     if (this.lines === 0) return undefined;
     this.flush();
     try {
@@ -63,14 +68,18 @@ export class DeadLetterWriter {
       }
       renameSync(this.tmp, this.path);
     } catch (err) {
-      this.discard();
+      this.removeTmp();
       throw new RunError('E_DEAD_LETTER', `cannot write dead-letter file ${this.path}: ${(err as Error).message}`, { cause: err });
     }
     return this.path;
   }
 
-  /** Removes the temporary file (after an error while writing it). */
-  discard(): void {
+  /** Removes the temporary file (before a whole-run retry). */
+  async discard(): Promise<void> {
+    this.removeTmp();
+  }
+
+  private removeTmp(): void {
     if (this.fd !== undefined) {
       try {
         closeSync(this.fd);

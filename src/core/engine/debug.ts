@@ -6,7 +6,7 @@ import { openPreview } from './preview.js';
 import { loadRuntimes } from './runtimes.js';
 import { expandStreams, streamPlan } from './streams.js';
 import type { Preview } from './preview.js';
-import { schemaColumns } from './report.js';
+import { schemaColumns, stepSummaries } from './report.js';
 import { meter, newStats, tagError } from './stream.js';
 import type { StageStats } from './stream.js';
 import type { DebugOptions, DebugStageSnapshot } from './types.js';
@@ -30,6 +30,7 @@ export async function debugPipeline(plan: Plan, options: DebugOptions): Promise<
     const ctx = sourceContext(pv.base, { limit, ...(pv.window ? { incremental: pv.window } : {}) });
     let batches = await collect(pv, srcStats, pv.rt.source.read({ ...plan.extract.options }, ctx), 'reading', limit);
     let schema = schemaOf(batches, srcStats);
+    const steps = new Map(stepSummaries(plan).map((s) => [s.stage, s.summary]));
     await options.on_stage(snapshot(pv, 0, srcStats, schema, batches, shown));
     for (let i = 0; i < plan.transforms.length && i < stop; i++) {
       const t = plan.transforms[i]!;
@@ -38,7 +39,8 @@ export async function debugPipeline(plan: Plan, options: DebugOptions): Promise<
       const out = stageOutput(pv, i, batches);
       batches = await collect(pv, st, out, 'running');
       schema = schemaOf(batches, st, schema);
-      await options.on_stage(snapshot(pv, i + 1, st, schema, batches, shown));
+      const summary = steps.get(t.label);
+      await options.on_stage({ ...snapshot(pv, i + 1, st, schema, batches, shown), ...(summary ? { summary } : {}) });
     }
     if (plan.transforms.length >= stop) return;
     for (let j = 0; j < plan.loads.length; j++) {

@@ -1,12 +1,12 @@
 import type { RecordBatch } from '../records/types.js';
 import type { Plan } from '../plan/types.js';
-import { resolve } from 'node:path';
 import type { SourceDescription } from '../../connectors/define.js';
-import { resolveTemplate, sourceContext } from './context.js';
+import { sourceContext } from './context.js';
+import { deadLetterDescription } from './dead-letter-open.js';
 import { buildFlow, planningSchema, selfMs } from './flow.js';
 import { fractionVerdict, openPreview } from './preview.js';
 import type { Preview } from './preview.js';
-import { schemaColumns, summarize } from './report.js';
+import { schemaColumns, stepSummaries, summarize } from './report.js';
 import { planSinks } from './sinks.js';
 import { dryRunStreams } from './dry-run-streams.js';
 import { checkSignal, pullFirst } from './stream.js';
@@ -38,18 +38,20 @@ export async function dryRunPipeline(plan: Plan, options: EngineOptions): Promis
       const rows_read = flow.stats[0]!.rows_out;
       const exceeded = fractionVerdict(pv.collector, rows_read);
       const stages = flow.stats.map((s, i) => summarize(s, selfMs(flow.stats, i), pv.collector.count(s.stage)));
-      const dl = plan.errors.dead_letter;
+      const dl = deadLetterDescription(plan, pv.info);
+      const steps = stepSummaries(plan);
       options.events({ type: 'run.finished', status: 'ok', ms: Math.round(performance.now() - t0) });
       return {
         pipeline: plan.name,
         source,
+        ...(steps.length ? { steps } : {}),
         ...(pv.window ? { watermark: pv.window } : {}),
         rows_read,
         rows_out,
         rows_rejected: pv.collector.total,
         stages,
         sinks: plans.map(({ internal: _internal, ...p }, i) => ({ ...plan.secrets.redactValue(p), stage: plan.loads[i]!.label, rows: rows_out })),
-        ...(dl === undefined ? {} : { dead_letter: resolve(plan.dir, resolveTemplate(dl, pv.info)) }),
+        ...(dl === undefined ? {} : { dead_letter: dl }),
         schema: schemaColumns(schema),
         rejects: pv.collector.allKept(),
         ...(exceeded === undefined ? {} : { rejects_exceeded: exceeded }),

@@ -49,7 +49,7 @@ export async function openPreview(plan: Plan, options: EngineOptions, mode: 'dry
   });
   const base: ContextBase = {
     plan, info, signal: controller.signal, events: options.events,
-    reject: (stage, input) => collector.reject(stage, input),
+    reject: (stage, input, origin) => collector.reject(stage, input, origin),
   };
   options.events({ type: 'run.started', pipeline: plan.name, run_id: info.run_id, mode, at: info.started_at });
   const dispose = (): void => options.signal.removeEventListener('abort', onAbort);

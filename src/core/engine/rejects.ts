@@ -4,7 +4,8 @@ import type { EventSink } from '../events.js';
 import type { ErrorPolicy } from '../plan/types.js';
 import type { Row, SourcePosition, Value } from '../records/types.js';
 import type { SecretRegistry } from '../secrets.js';
-import type { DeadLetterWriter } from './dead-letter.js';
+import type { RejectOrigin } from './context.js';
+import type { DeadLetterTarget } from './dead-letter-target.js';
 
 export interface RejectSample {
   readonly stage: string;
@@ -21,7 +22,7 @@ export interface RejectCollectorOptions {
   readonly secrets: SecretRegistry;
   readonly events: EventSink;
   /** run mode: every reject is written here. */
-  readonly writer?: DeadLetterWriter;
+  readonly writer?: DeadLetterTarget;
   /** how many rejects to keep in memory per stage (dry-run, debug). */
   readonly keep?: number;
   /** called once when max_rejects (count) is exceeded; the run aborts with this error. */
@@ -36,6 +37,8 @@ export class RejectCollector {
   failure: DataQualityError | undefined;
   private readonly byStage = new Map<string, number>();
   private readonly samples = new Map<string, RejectSample[]>();
+  /** set once the source is exhausted: the denominator of a percentage max_rejects. */
+  private rowsRead: number | undefined;
 
   constructor(private readonly opts: RejectCollectorOptions) {}
 
@@ -51,7 +54,7 @@ export class RejectCollector {
     return [...this.samples.values()].flat();
   }
 
-  reject(stage: string, input: RejectInput): void {
+  reject(stage: string, input: RejectInput, origin: RejectOrigin = 'data'): void {
     this.total++;
     this.byStage.set(stage, this.count(stage) + 1);
     const raw = toSample(stage, input);
@@ -63,7 +66,19 @@ export class RejectCollector {
       type: 'rows.rejected', stage, count: 1, reason: this.opts.secrets.redact(raw.reason),
       ...(raw.rule === undefined ? {} : { rule: this.opts.secrets.redact(raw.rule) }),
     });
+    if (origin === 'sink') this.checkRefusal(stage, raw.reason);
     this.checkCount();
+    if (this.rowsRead !== undefined) this.checkFraction(this.rowsRead, false);
+  }
+
+  /** A row the target refused fails the run unless errors.max_rejects allows rejects (default 0). */
+  private checkRefusal(stage: string, reason: string): void {
+    const limit = this.opts.policy.max_rejects;
+    if (this.failure || (limit !== undefined && ('count' in limit ? limit.count > 0 : limit.fraction > 0))) return;
+    this.failure = new DataQualityError(`${stage} refused a row: ${this.opts.secrets.redact(reason)}`, {
+      hint: `${this.opts.writer ? `the row is in ${this.opts.writer.description}; ` : ''}fix it and rerun, or set errors.max_rejects to load the other rows and keep refused ones in the dead letter`,
+    });
+    this.opts.onExceeded?.(this.failure);
   }
 
   private wantsSample(stage: string): boolean {
@@ -94,8 +109,12 @@ export class RejectCollector {
     this.opts.onExceeded?.(this.failure);
   }
 
-  /** max_rejects as a fraction: checked once every row has been read, before the sinks commit. */
-  checkFraction(rowsRead: number): void {
+  /**
+   * max_rejects as a fraction: checked once every row has been read, before the sinks commit,
+   * and again for each later reject (rows a sink refuses while it finishes its load).
+   */
+  checkFraction(rowsRead: number, raise = true): void {
+    this.rowsRead = rowsRead;
     const limit = this.opts.policy.max_rejects;
     if (this.failure || !limit || !('fraction' in limit) || rowsRead === 0) return;
     const rate = this.total / rowsRead;
@@ -105,11 +124,11 @@ export class RejectCollector {
       { hint: this.hint() },
     );
     this.opts.onExceeded?.(this.failure);
-    throw this.failure;
+    if (raise) throw this.failure;
   }
 
   private hint(): string {
-    const where = this.opts.writer ? `see ${this.opts.writer.path} for the reasons` : 'see the rejects and their reasons';
+    const where = this.opts.writer ? `see ${this.opts.writer.description} for the reasons` : 'see the rejects and their reasons';
     return `${where}; fix the data or raise errors.max_rejects`;
   }
 }

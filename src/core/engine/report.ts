@@ -2,8 +2,17 @@ import type { EtlError } from '../errors.js';
 import { ExitCode, DataQualityError, InterruptedError } from '../errors.js';
 import type { Column, ColumnType, RecordSchema } from '../records/types.js';
 import type { SecretRegistry } from '../secrets.js';
+import type { Plan } from '../plan/types.js';
 import type { StageStats } from './stream.js';
 import type { RunReport, StageSummary } from './types.js';
+
+/** What each transform step says it does besides rows (`describe`), secrets redacted. */
+export function stepSummaries(plan: Plan): { stage: string; summary: string }[] {
+  return plan.transforms.flatMap((t) => {
+    const summary = t.definition.describe?.({ ...t.options });
+    return summary ? [{ stage: t.label, summary: plan.secrets.redact(summary) }] : [];
+  });
+}
 
 /** StageSummary from live counters; `ms` is the stage's own time, `rejected` its rejects. */
 export function summarize(stats: StageStats, ms: number, rejected: number, rows_out = stats.rows_out): StageSummary {

@@ -86,7 +86,7 @@ async function runStream(plan: Plan, stream: string, options: RunOptions, scope:
     await session.execute();
   } catch (err) {
     error = session.finalError(err);
-    session.salvageDeadLetter();
+    await session.salvageDeadLetter();
   }
   const report = session.report(error);
   session.emitFinished(report, false);
@@ -134,7 +134,8 @@ function summary(o: StreamOutcome): StreamSummary {
 function mergeReports(plan: Plan, scope: RunScope, started_at: string, ms: number, outcomes: readonly StreamOutcome[], error: EtlError | undefined): RunReport {
   const sum = (f: (r: RunReport) => number): number => outcomes.reduce((n, o) => n + f(o.report), 0);
   const rows_read = sum((r) => r.rows_read);
-  const letters = outcomes.flatMap((o) => (o.report.dead_letter ? [o.report.dead_letter] : []));
+  // one file per stream, or the one table they all write to
+  const letters = [...new Set(outcomes.flatMap((o) => (o.report.dead_letter ? [o.report.dead_letter] : [])))];
   return {
     pipeline: plan.name,
     run_id: scope.run_id,

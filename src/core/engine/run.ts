@@ -74,13 +74,13 @@ async function runOne(plan: Plan, options: RunOptions, scope: RunScope): Promise
       if (wait !== undefined) {
         options.events({ type: 'retry.scheduled', stage: 'run', attempt, wait_ms: wait, reason: plan.secrets.redact(error.message) });
         if (await sleep(wait, options.signal).then(() => true, () => false)) {
-          session.discardDeadLetter();
+          await session.discardDeadLetter();
           session.dispose();
           continue;
         }
         error = session.finalError(err); // interrupted while waiting
       }
-      session.salvageDeadLetter();
+      await session.salvageDeadLetter();
     }
     const report = session.report(error);
     session.emitFinished(report);

@@ -28,7 +28,7 @@ export async function loadRuntimes(plan: Plan): Promise<Runtimes> {
   };
 }
 
-async function load<T>(name: string, stage: string, fn: () => Promise<T>): Promise<T> {
+export async function load<T>(name: string, stage: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -40,6 +40,6 @@ async function load<T>(name: string, stage: string, fn: () => Promise<T>): Promi
   }
 }
 
-function cannot(name: string, what: string, stage: string): RunError {
+export function cannot(name: string, what: string, stage: string): RunError {
   return new RunError('E_LOAD', `connector ${name} cannot ${what}`, { where: { stage } });
 }

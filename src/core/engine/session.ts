@@ -1,14 +1,15 @@
-import { resolve } from 'node:path';
 import type { IncrementalWindow, PipelineInfo, SinkPlan, WriteResult } from '../../connectors/define.js';
 import type { EtlError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
 import type { EtlEvent, EventSink } from '../events.js';
 import type { Plan } from '../plan/types.js';
+import type { RecordBatch } from '../records/types.js';
 import { fileStateStore } from '../state/index.js';
 import type { StateStore } from '../state/index.js';
-import { pipelineInfo, resolveTemplate } from './context.js';
+import { pipelineInfo } from './context.js';
 import type { ContextBase } from './context.js';
-import { DeadLetterWriter } from './dead-letter.js';
+import { openDeadLetterTarget } from './dead-letter-open.js';
+import type { DeadLetterTarget } from './dead-letter-target.js';
 import { buildFlow, planningSchema, selfMs } from './flow.js';
 import type { Flow } from './flow.js';
 import { RejectCollector } from './rejects.js';
@@ -26,7 +27,7 @@ export class RunSession {
   readonly controller = new AbortController();
   readonly events: EventSink;
   readonly collector: RejectCollector;
-  private readonly writer: DeadLetterWriter | undefined;
+  private readonly writer: DeadLetterTarget | undefined;
   private readonly base: ContextBase;
   private readonly sinks: SinkStats[];
   private readonly quality: QualityRuleSummary[] = [];
@@ -49,8 +50,7 @@ export class RunSession {
     this.store = store ?? fileStateStore(plan);
     this.info = pipelineInfo(plan, run_id, started.toISOString());
     this.events = (e: EtlEvent) => this.observe(e);
-    const dl = plan.errors.dead_letter;
-    this.writer = dl === undefined ? undefined : new DeadLetterWriter(resolve(plan.dir, resolveTemplate(dl, this.info)), run_id);
+    this.writer = openDeadLetterTarget(plan, this.info, (err) => this.abort(err));
     this.collector = new RejectCollector({
       run_id, policy: plan.errors, secrets: plan.secrets, events: this.events,
       ...(this.writer ? { writer: this.writer } : {}),
@@ -59,7 +59,7 @@ export class RunSession {
     });
     this.base = {
       plan, info: this.info, signal: this.controller.signal, events: this.events,
-      reject: (stage, input) => this.collector.reject(stage, input),
+      reject: (stage, input, origin) => this.collector.reject(stage, input, origin),
     };
     this.sinks = sinkStats(this.base);
     this.unchain = chain(options.signal, this.controller);
@@ -92,13 +92,13 @@ export class RunSession {
     const head = await pullFirst(flow.stream, () => this.collector.checkFraction(flow.stats[0]!.rows_out));
     try {
       this.plans = await planSinks(this.base, rt.sinks, planningSchema(head.first, flow.stats));
-      this.results = await applySinks(this.base, rt.sinks, this.plans, head.stream, this.sinks, (err) => this.abort(err));
+      this.results = await applySinks(this.base, rt.sinks, this.plans, paced(head.stream, this.writer), this.sinks, (err) => this.abort(err));
     } finally {
       await head.close();
     }
     if (this.collector.failure) throw this.collector.failure;
     // every sink committed: now (and only now) the rejects file and the watermark
-    this.deadLetter = this.writer?.finish();
+    this.deadLetter = await this.writer?.finish();
     await this.saveWatermark();
   }
 
@@ -160,14 +160,18 @@ export class RunSession {
   }
 
   /** Before a whole-run retry: drop this attempt's rejects (the next attempt rejects them again). */
-  discardDeadLetter(): void {
-    this.writer?.discard();
+  async discardDeadLetter(): Promise<void> {
+    try {
+      await this.writer?.discard();
+    } catch (err) {
+      this.events({ type: 'warning', message: this.plan.secrets.redact((err as Error).message) });
+    }
   }
 
   /** After a failure: rename the rejects so far into place (so the user sees why), best effort. */
-  salvageDeadLetter(): void {
+  async salvageDeadLetter(): Promise<void> {
     try {
-      this.deadLetter = this.writer?.finish();
+      this.deadLetter = await this.writer?.finish();
     } catch (err) {
       this.events({ type: 'warning', message: this.plan.secrets.redact((err as Error).message) });
     }
@@ -223,6 +227,18 @@ export class RunSession {
 
 function opt<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** The sink's input, waiting between batches while the dead-letter table has a backlog. */
+function paced(input: AsyncIterable<RecordBatch>, target: DeadLetterTarget | undefined): AsyncIterable<RecordBatch> {
+  if (!target?.backlog) return input;
+  const backlog = target.backlog.bind(target);
+  return (async function* () {
+    for await (const batch of input) {
+      await backlog();
+      yield batch;
+    }
+  })();
 }
 
 /** Aborts `controller` when `signal` fires (user interrupt); returns the unsubscribe. */

@@ -54,6 +54,7 @@ export interface RunReport {
   readonly rows_per_sec: number;
   readonly stages: readonly StageSummary[];
   readonly targets: readonly { readonly stage: string; readonly target: string; readonly mode: string; readonly rows_written: number }[];
+  /** where the rejects went: the file path, or 'table etl_rejects (connection warehouse)'. */
   readonly dead_letter?: string;
   readonly watermark?: { readonly column: string; readonly previous?: string; readonly saved?: string };
   readonly retries: number;
@@ -81,6 +82,8 @@ export interface StreamSummary {
 export interface DryRunReport {
   readonly pipeline: string;
   readonly source: SourceDescription;
+  /** what transform steps do besides rows ("lookup loads data/customers.csv (csv) into memory…"). */
+  readonly steps?: readonly { readonly stage: string; readonly summary: string }[];
   readonly watermark?: { readonly column: string; readonly after?: string; readonly until?: string };
   readonly rows_read: number;
   readonly rows_out: number;
@@ -111,6 +114,8 @@ export interface DebugStageSnapshot {
   readonly index: number;
   readonly stage: string;
   readonly kind: 'extract' | 'transform' | 'load';
+  /** a transform's own line on what it does besides rows (lookup: what it loads). */
+  readonly summary?: string;
   readonly schema: readonly { readonly name: string; readonly type: ColumnType }[];
   readonly rows: number;
   readonly sample: readonly Row[];

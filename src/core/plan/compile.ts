@@ -8,7 +8,7 @@ import { pointerJoin } from '../config/locate.js';
 import type { SecretRegistry } from '../secrets.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry-policy.js';
 import type {
-  ConnectionPlan, ErrorPolicy, IncrementalPlan, Plan, SinkStagePlan, SourceStagePlan, StatePlan, StreamsPlan, TransformStagePlan,
+  ConnectionPlan, DeadLetterTablePlan, ErrorPolicy, IncrementalPlan, Plan, SinkStagePlan, SourceStagePlan, StatePlan, StreamsPlan, TransformStagePlan,
 } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -63,8 +63,9 @@ function requireDef(registry: Registry, type: unknown): ConnectorDefinition {
   return def;
 }
 
-function compileSource(input: CompileInput, connections: Record<string, ConnectionPlan>): SourceStagePlan {
-  const stage = obj(input.doc['extract']);
+/** The extract, or a source nested in a transform step (`at` its pointer, `label` the step's). */
+function compileSource(input: CompileInput, connections: Record<string, ConnectionPlan>, at = { path: '/extract', label: '' }): SourceStagePlan {
+  const stage = obj(at.path === '/extract' ? input.doc['extract'] : valueAtPointer(input.doc, at.path));
   const def = requireDef(input.registry, stage['type']);
   const options = withDefaults(def.source?.options, stage, ['type', 'connection', 'incremental', 'batch_size', 'streams']);
   const rawStreams = stage['streams'];
@@ -78,8 +79,8 @@ function compileSource(input: CompileInput, connections: Record<string, Connecti
   };
   const connection = typeof stage['connection'] === 'string' ? connections[stage['connection']] : undefined;
   return located({
-    path: '/extract',
-    label: `extract ${def.name}`,
+    path: at.path,
+    label: at.label || `extract ${def.name}`,
     options,
     definition: def,
     batch_size: typeof stage['batch_size'] === 'number' ? stage['batch_size']
@@ -87,7 +88,13 @@ function compileSource(input: CompileInput, connections: Record<string, Connecti
     ...(connection ? { connection } : {}),
     ...(incremental ? { incremental } : {}),
     ...(streams ? { streams } : {}),
-  }, input.locate('/extract'));
+  }, input.locate(at.path));
+}
+
+function valueAtPointer(doc: Obj, path: string): unknown {
+  let cur: unknown = doc;
+  for (const part of path.split('/').slice(1)) cur = Array.isArray(cur) ? cur[Number(part)] : obj(cur)[part];
+  return cur;
 }
 
 function compileSinks(input: CompileInput, connections: Record<string, ConnectionPlan>): SinkStagePlan[] {
@@ -108,18 +115,22 @@ function compileSinks(input: CompileInput, connections: Record<string, Connectio
   });
 }
 
-function compileTransforms(input: CompileInput): TransformStagePlan[] {
+function compileTransforms(input: CompileInput, connections: Record<string, ConnectionPlan>): TransformStagePlan[] {
   const steps = Array.isArray(input.doc['transform']) ? input.doc['transform'] : [];
   return steps.map((raw, i) => {
     const step = obj(raw);
     const def = input.registry.transform(String(step['type']));
     if (!def) throw new Error(`compile: transform ${String(step['type'])} is not registered`);
     const name = typeof step['name'] === 'string' ? ` ${step['name']}` : '';
+    const label = `transform[${i}] ${def.name}${name}`;
+    const keys = (def.source_options ?? []).filter((k) => step[k] !== undefined);
+    const sources = Object.fromEntries(keys.map((k) => [k, compileSource(input, connections, { path: `/transform/${i}/${k}`, label })]));
     return located({
       path: `/transform/${i}`,
-      label: `transform[${i}] ${def.name}${name}`,
+      label,
       options: withDefaults(def.options, step, ['type', 'name']),
       definition: def,
+      ...(keys.length ? { sources } : {}),
     }, input.locate(`/transform/${i}`));
   });
 }
@@ -131,12 +142,26 @@ export function parseMaxRejects(value: unknown): ErrorPolicy['max_rejects'] {
   return undefined;
 }
 
-function compileErrors(input: CompileInput): ErrorPolicy {
+function compileErrors(input: CompileInput, connections: Record<string, ConnectionPlan>): ErrorPolicy {
   const errors = obj(input.doc['errors']);
   const dl = errors['dead_letter'];
   const max = parseMaxRejects(errors['max_rejects']);
+  const table = deadLetterTable(input, connections, dl);
   // templates such as {pipeline}/{date}/{run_id} stay in the path: the engine fills them per run
-  return { ...(typeof dl === 'string' ? { dead_letter: resolve(input.dir, dl) } : {}), ...(max ? { max_rejects: max } : {}) };
+  return {
+    ...(typeof dl === 'string' ? { dead_letter: resolve(input.dir, dl) } : {}),
+    ...(table ? { dead_letter_table: table } : {}),
+    ...(max ? { max_rejects: max } : {}),
+  };
+}
+
+/** `dead_letter: { connection, table }` → the table and its connector (lint checked both exist). */
+function deadLetterTable(input: CompileInput, connections: Record<string, ConnectionPlan>, dl: unknown): DeadLetterTablePlan | undefined {
+  const o = obj(dl);
+  const connection = typeof o['connection'] === 'string' ? connections[o['connection']] : undefined;
+  const definition = connection ? input.registry.connector(connection.type) : undefined;
+  if (!connection || !definition || typeof o['table'] !== 'string') return undefined;
+  return { connection, definition, table: o['table'] };
 }
 
 function compileRetry(input: CompileInput): RetryPolicy {
@@ -173,7 +198,7 @@ function freeze<T>(value: T, skip: ReadonlySet<unknown>): T {
 export function compilePlan(input: CompileInput): Plan {
   const connections = compileConnections(input);
   const extract = compileSource(input, connections);
-  const transforms = compileTransforms(input);
+  const transforms = compileTransforms(input, connections);
   const loads = compileSinks(input, connections);
   const plan: Plan = {
     name: String(input.doc['name']),
@@ -184,7 +209,7 @@ export function compilePlan(input: CompileInput): Plan {
     extract,
     transforms,
     loads,
-    errors: compileErrors(input),
+    errors: compileErrors(input, connections),
     retry: compileRetry(input),
     state: compileState(input, connections),
     secrets: input.secrets,

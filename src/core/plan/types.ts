@@ -68,6 +68,11 @@ export interface IncrementalPlan {
 
 export interface TransformStagePlan extends StagePlanBase {
   readonly definition: TransformDefinition;
+  /**
+   * The step's nested sources (its definition's `source_options`, lookup's `from:`) by option
+   * key, compiled like the extract (connection resolved, defaults applied); `label` is the step's.
+   */
+  readonly sources?: Readonly<Record<string, SourceStagePlan>>;
 }
 
 export interface SinkStagePlan extends StagePlanBase {
@@ -79,8 +84,18 @@ export interface SinkStagePlan extends StagePlanBase {
 export interface ErrorPolicy {
   /** dead-letter NDJSON path (resolved against dir), absent = rejects are only counted. */
   readonly dead_letter?: string;
+  /** `dead_letter: { connection, table }`: rejects go to a table of that connection instead. */
+  readonly dead_letter_table?: DeadLetterTablePlan;
   /** absolute count, or a fraction of rows read when written as '1%'. undefined = no limit. */
   readonly max_rejects?: { readonly count: number } | { readonly fraction: number };
+}
+
+export interface DeadLetterTablePlan {
+  readonly connection: ConnectionPlan;
+  /** the connection's connector; its runtime's deadLetterStore opens the table. */
+  readonly definition: ConnectorDefinition;
+  /** possibly schema-qualified; created if missing. */
+  readonly table: string;
 }
 
 export interface StatePlan {

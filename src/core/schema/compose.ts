@@ -75,12 +75,13 @@ const streamsSchema: Json = {
 
 const batchSize: Json = { type: 'integer', minimum: 1, maximum: 1_000_000, default: 2000, description: 'Rows per batch between stages.' };
 
-function sourceBranch(def: ConnectorDefinition): Json {
+/** A nested source (a transform's `from:`) is read whole once: no watermark, no streams. */
+function sourceBranch(def: ConnectorDefinition, nested = false): Json {
   const envelope: Json = { batch_size: batchSize };
   if (def.connection) envelope['connection'] = connectionRef;
-  if (def.source?.capabilities.incremental) envelope['incremental'] = incrementalSchema;
-  if (def.source?.capabilities.streams) envelope['streams'] = streamsSchema;
-  return branch(def.name, `extract ${def.name}`, envelope, plain(def.source?.options), def.summary);
+  if (def.source?.capabilities.incremental && !nested) envelope['incremental'] = incrementalSchema;
+  if (def.source?.capabilities.streams && !nested) envelope['streams'] = streamsSchema;
+  return branch(def.name, `${nested ? 'nested source' : 'extract'} ${def.name}`, envelope, plain(def.source?.options), def.summary);
 }
 
 function modeSchema(modes: readonly SinkMode[], declared: Json | undefined): Json {
@@ -108,9 +109,16 @@ function connectionBranch(def: ConnectorDefinition): Json {
   return branch(def.name, `connection ${def.name}`, {}, plain(def.connection), def.summary);
 }
 
-function transformBranch(def: TransformDefinition): Json {
+function transformBranch(def: TransformDefinition, nestedSource: Json): Json {
   const envelope: Json = { name: { type: 'string', minLength: 1, description: 'Label of this step in summaries and rejects.' } };
-  return branch(def.name, `transform ${def.name}`, envelope, plain(def.options), def.summary);
+  const out = branch(def.name, `transform ${def.name}`, envelope, plain(def.options), def.summary);
+  // a `source_options` key takes any source, validated by the same union as `extract:`
+  const properties = out['properties'] as Json;
+  for (const key of def.source_options ?? []) {
+    const description = (properties[key] as Json | undefined)?.['description'];
+    properties[key] = { ...nestedSource, ...(typeof description === 'string' ? { description } : {}) };
+  }
+  return out;
 }
 
 /** `load:` is one sink or a list of sinks (fan-out); if/then/else keeps errors to the branch taken. */
@@ -120,6 +128,24 @@ function loadSchema(sink: Json): Json {
     if: { type: 'array' },
     then: { type: 'array', minItems: 1, items: sink },
     else: sink,
+  };
+}
+
+/** A file path, or `{ connection, table }`; if/then/else keeps errors to the form written. */
+function deadLetterSchema(): Json {
+  return {
+    description: 'Where rejected rows go: an NDJSON file (may use {pipeline}, {date}, {run_id}), or `{ connection, table }`: a table of a postgres, sqlite or mysql connection.',
+    if: { type: 'object' },
+    then: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['connection', 'table'],
+      properties: {
+        connection: { ...connectionRef, description: 'The connection (postgres, sqlite, mysql) whose database holds the table.' },
+        table: { type: 'string', minLength: 1, description: 'The dead-letter table, possibly schema-qualified; created if missing.' },
+      },
+    },
+    else: { type: 'string', minLength: 1 },
   };
 }
 
@@ -133,7 +159,7 @@ function topLevel(): Json {
       type: 'object',
       additionalProperties: false,
       properties: {
-        dead_letter: { type: 'string', minLength: 1, description: 'NDJSON file for rejected rows; may use {pipeline}, {date}, {run_id}.' },
+        dead_letter: deadLetterSchema(),
         max_rejects: {
           description: 'Most rejected rows allowed: a count, or a percentage of rows read like "1%".',
           anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: MAX_REJECTS_PATTERN }],
@@ -173,6 +199,8 @@ function topLevel(): Json {
 export function composePipelineSchema(registry: Registry): Json {
   const connectors = registry.connectors;
   const sink = discriminated(connectors.filter((c) => c.sink).map(sinkBranch), 'A sink: `type` plus that connector\'s options.');
+  const sources = connectors.filter((c) => c.source);
+  const nestedSource = discriminated(sources.map((c) => sourceBranch(c, true)), 'A source read whole: `type` plus that connector\'s options, as under `extract:`.');
   const base = topLevel();
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -190,11 +218,11 @@ export function composePipelineSchema(registry: Registry): Json {
         description: 'Named connections that stages refer to with `connection:`.',
         additionalProperties: discriminated(connectors.filter((c) => c.connection).map(connectionBranch), 'A connection: `type` plus that connector\'s connection options.'),
       },
-      extract: discriminated(connectors.filter((c) => c.source).map(sourceBranch), 'Where rows come from: `type` plus that connector\'s options.'),
+      extract: discriminated(sources.map((c) => sourceBranch(c)), 'Where rows come from: `type` plus that connector\'s options.'),
       transform: {
         type: 'array',
         description: 'Steps applied in order.',
-        items: discriminated(registry.transforms.map(transformBranch), 'A step: `type` plus that transform\'s options.'),
+        items: discriminated(registry.transforms.map((t) => transformBranch(t, nestedSource)), 'A step: `type` plus that transform\'s options.'),
       },
       load: loadSchema(sink),
       errors: base['errors'],

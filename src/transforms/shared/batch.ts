@@ -37,14 +37,17 @@ export function formatPosition(p: SourcePosition | undefined): string | undefine
   return p.locator ?? p.file;
 }
 
-/** Throws a clear error naming an unknown column with a suggestion (checked at the first batch). */
-export function requireColumns(schema: RecordSchema, names: readonly string[], ctx: TransformContext, option: string): void {
+/**
+ * Throws a clear error naming an unknown column with a suggestion (checked at the first batch).
+ * `of` names another source the columns belong to (lookup's `from:`).
+ */
+export function requireColumns(schema: RecordSchema, names: readonly string[], ctx: TransformContext, option: string, of?: string): void {
   const known = schema.columns.map((c) => c.name);
   const set = new Set(known);
   for (const name of names) {
     if (set.has(name)) continue;
     const guess = didYouMean(name, known);
-    throw new RunError('E_UNKNOWN_COLUMN', `${ctx.stage}: unknown column \`${name}\` in \`${option}\``, {
+    throw new RunError('E_UNKNOWN_COLUMN', `${ctx.stage}: unknown column \`${name}\` in \`${option}\`${of === undefined ? '' : ` (a column of ${of})`}`, {
       hint: guess !== undefined ? `did you mean \`${guess}\`?` : `columns are: ${known.join(', ')}`,
       where: { stage: ctx.stage, column: name },
     });
