@@ -48,8 +48,8 @@ watermarks in a table (created on the first save: \`pipeline, stream, watermark,
 run_id\`, primary key \`(pipeline, stream)\`), each save its own short transaction after the
 sink committed. Reads never create it (dry-run writes nothing).
 
-**Sink.** Rows are loaded with \`COPY … FROM STDIN (FORMAT csv)\`, one COPY per batch, in ~64 KiB
-writes.
+**Sink.** Rows are loaded with \`COPY … FROM STDIN (FORMAT csv)\` in ~64 KiB writes, one COPY for
+the whole load (one per batch, under a savepoint, when \`errors.max_rejects\` allows refused rows).
 - \`append\`: one transaction: create the table if needed, COPY, COMMIT. A failed or interrupted
   run rolls back and leaves the table as it was.
 - \`overwrite\`: one transaction: TRUNCATE, COPY, COMMIT. TRUNCATE is transactional in PostgreSQL,
@@ -76,10 +76,11 @@ writes.
   exactly as written; quote a part to keep a dot in it: \`'"my.schema".orders'\`.
 - Rows the server refuses (SQLSTATE classes 22 and 23: NOT NULL, CHECK, foreign keys, other unique
   indexes, a value too long, a NUL character) are rejects with the server's message. With no
-  \`errors.max_rejects\` the first one fails the run (exit 3) and the transaction rolls back. With
-  \`max_rejects\` each batch runs under a savepoint; a refused batch is rolled back to it and loaded
-  again without the refused row (named by the COPY error's line, or found by halving the batch),
-  and an upsert merge the server refuses is redone in ranges of the staged rows. Costly only
-  when many rows are refused.
+  \`errors.max_rejects\` the first one fails the run (exit 3), the transaction rolls back and the
+  row (named by the COPY error's line) is in the dead letter. With \`max_rejects\` each batch is
+  its own COPY under a savepoint; a refused batch is rolled back to it and loaded again without
+  the refused row (named by the COPY error's line, or found by halving the batch), and an upsert
+  merge the server refuses is redone in ranges of the staged rows. That costs some throughput
+  (a wait for the server after each batch) and more when many rows are refused.
 - \`dry-run\` reads the catalog to print the exact statements; it never writes.
 `;

@@ -97,7 +97,8 @@ export interface CopyRows {
 }
 
 /**
- * Loads batch.rows[from, to) with `copy`; returns how many rows were refused (and rejected).
+ * Loads batch.rows[from, to) with `copy` (one COPY per call), leaving out and rejecting the
+ * rows the server refuses; returns how many were refused.
  * A reject's position is the row's source position, or else its row number in the load
  * (`firstRow` is that of rows[from]).
  */
@@ -115,16 +116,6 @@ export async function copyWithRefusals(
     const position = batch.origin?.[index] ?? { row: firstRow + index - from };
     ctx.reject({ record: rows[index]!, ...refusalReason(err), rule: 'database', position });
   };
-  if (ctx.refused_rows !== 'reject') {
-    try {
-      await copy(rows, from, to);
-    } catch (err) {
-      const line = isRefusal(err) ? copyErrorLine(err) : undefined;
-      if (line !== undefined && from + line - 1 < to) await refuse(from + line - 1, err);
-      throw err;
-    }
-    return 0;
-  }
   return withoutRefused(query, ctx, from, to, ([a, b]) => copy(rows, a, b), refuse, ([a, b], err) => {
     const line = copyErrorLine(err);
     return line !== undefined && a + line - 1 < b ? a + line - 1 : undefined;

@@ -7,7 +7,9 @@ import type { CheckContext, SinkContext, SinkPlan, SinkRuntime, WriteResult } fr
 import { displayName, quoteQualified, splitQualifiedName } from '../sql/identifiers.js';
 import { hasUniqueKey, readTarget } from './catalog.js';
 import { closeQuietly, connect, resolveConnection } from './connection.js';
+import { readAhead } from '../shared/read-ahead.js';
 import { ChunkWriter, createCsvEncoder } from './copy-encoder.js';
+import { LongCopy, type CopyStream, type EncodeRows } from './copy-stream.js';
 import { pgError } from './errors.js';
 import type { PostgresSinkOptions } from './schema.js';
 import { buildSinkPlan, type PgSinkInternal } from './sink-plan.js';
@@ -26,17 +28,17 @@ async function plan(options: Record<string, unknown>, schema: RecordSchema, ctx:
   }
 }
 
-/** One open transaction and, while a batch is being copied, its COPY stream. */
+/** One open transaction: a chunk of the load (the whole run unless commit_every). */
 interface OpenChunk {
-  stream?: ReturnType<typeof copyFrom>;
   rows: number;
 }
 
 /**
- * Runs the plan. Each chunk (the whole run unless commit_every) is BEGIN → statements → one COPY
- * per batch → merge → COMMIT; any error or abort destroys the COPY (CopyFail) and rolls the
- * chunk back. A COPY per batch keeps that batch's rows at hand, so a row the target refuses is
- * rejected with its record (see sink-refusals.ts).
+ * Runs the plan. Each chunk is BEGIN → statements → COPY → merge → COMMIT; any error or abort
+ * destroys the COPY (CopyFail) and rolls the chunk back. By default one COPY runs across all
+ * batches (fastest; a refused row fails the run). When errors.max_rejects allows refused rows,
+ * each batch is its own COPY under a savepoint, so a refused row can be left out
+ * (sink-refusals.ts).
  */
 async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx: SinkContext): Promise<WriteResult> {
   const p = sinkPlan.internal as PgSinkInternal;
@@ -44,7 +46,14 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
   const client = await connect(ctx.connection, ctx);
   const query: Query = (sql, params) => client.query(sql, params);
   let seq = 0;
-  const encode = createCsvEncoder(p.columns, p.staged ? () => String(++seq) : undefined);
+  const encoder = createCsvEncoder(p.columns, p.staged ? () => String(++seq) : undefined);
+  const encode: EncodeRows = (rows, from, to, firstRow) => {
+    seq = firstRow - 1; // the staged input-order column is the load's row number
+    return encoder(rows as Row[], from, to);
+  };
+  const startCopy = (): CopyStream => client.query(copyFrom(p.copy!));
+  const long = new LongCopy(startCopy, encode, ctx);
+  let batchStream: CopyStream | undefined;
   let open: OpenChunk | undefined;
   let first = true;
   let written = 0;
@@ -58,20 +67,24 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
     for (const s of p.before) await query(s);
     return { rows: 0 };
   };
-  const copyRows = async (rows: readonly Row[], from: number, to: number): Promise<void> => {
-    seq = firstRow + from - 1; // the staged input-order column is the load's row number
-    const stream = client.query(copyFrom(p.copy!));
-    open!.stream = stream;
-    const writer = new ChunkWriter(stream);
+  const copyBatch = async (rows: readonly Row[], from: number, to: number): Promise<void> => {
+    batchStream = startCopy();
+    const writer = new ChunkWriter(batchStream);
     try {
-      await writer.write(encode(rows as Row[], from, to));
+      await writer.write(encode(rows, from, to, firstRow + from));
       await writer.end();
     } finally {
-      // done, or failed with the stream's error: the server (or the dead connection) ended it
-      open!.stream = undefined;
+      batchStream = undefined; // done, or ended by the server's error
     }
   };
+  const load = async (batch: RecordBatch, from: number, to: number): Promise<number> => {
+    if (!p.copy) return 0;
+    if (ctx.refused_rows === 'reject') return copyWithRefusals(query, ctx, copyBatch, batch, from, to, firstRow + from);
+    await long.write(batch, from, to, firstRow + from);
+    return 0;
+  };
   const commit = async (): Promise<void> => {
+    await long.end();
     throwIfAborted(ctx.signal); // a refused row may have failed the run: never commit after it
     written -= await runAfter(query, p, ctx);
     throwIfAborted(ctx.signal);
@@ -81,14 +94,15 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
   };
 
   try {
-    for await (const batch of input) {
+    // the next batch is read and transformed while the server works on this one
+    for await (const batch of readAhead(input)) {
       throwIfAborted(ctx.signal);
       let from = 0;
       while (from < batch.rows.length) {
         open ??= await begin();
         const room = p.commit_every ? p.commit_every - open.rows : Infinity;
         const to = Math.min(batch.rows.length, from + room);
-        const refused = p.copy ? await copyWithRefusals(query, ctx, copyRows, batch, from, to, firstRow + from) : 0;
+        const refused = await load(batch, from, to);
         open.rows += to - from;
         written += to - from - refused;
         from = to;
@@ -105,15 +119,14 @@ async function apply(sinkPlan: SinkPlan, input: AsyncIterable<RecordBatch>, ctx:
     }
     return { rows_written: written, target: sinkPlan.target };
   } catch (err) {
-    await rollback(client, open);
+    await rollback(client, long.stream ?? batchStream);
     throw withRow(pgError(err, `loading into ${sinkPlan.target}`, password), committed);
   } finally {
     await closeQuietly(client);
   }
 }
 
-async function rollback(client: pg.Client, open: OpenChunk | undefined): Promise<void> {
-  const stream = open?.stream;
+async function rollback(client: pg.Client, stream: CopyStream | undefined): Promise<void> {
   if (stream && !stream.destroyed && !stream.writableFinished) {
     // CopyFail makes the server abort the COPY; wait for its answer so the session is usable
     await new Promise<void>((resolve) => {

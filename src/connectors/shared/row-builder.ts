@@ -72,7 +72,7 @@ export function createRowBuilder(schema: RecordSchema, nullValues: readonly stri
  * as JSON string literals; a `__proto__` column (which a literal would turn into the prototype)
  * takes the slow path with defineProperty.
  */
-function compileRowMaker(names: readonly string[]): (values: readonly Value[]) => Row {
+export function compileRowMaker(names: readonly string[]): (values: readonly Value[]) => Row {
   if (names.includes('__proto__')) {
     return (values) => {
       const row: Record<string, Value> = {};

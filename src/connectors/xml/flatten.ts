@@ -1,14 +1,15 @@
-import type { JsonValue, Row } from '../../core/records/types.js';
+import type { JsonValue, Value } from '../../core/records/types.js';
 
 /**
  * One element inside a record, built from SAX events. Records are small, so a tiny tree per
- * record is simpler and as fast as flattening on the fly, and it lets repeated children become
- * arrays.
+ * record is simpler than flattening on the fly, and it lets repeated children become arrays
+ * (whether an element repeats is known only once its parent closes).
  */
 export interface XmlNode {
   readonly name: string;
   readonly attributes: Record<string, string>;
-  readonly children: XmlNode[];
+  /** NO_CHILDREN until the first child (most elements are leaves: one array less each). */
+  children: XmlNode[];
   text: string;
   /** xsi:nil="true": the element stands for a null. */
   nil: boolean;
@@ -16,36 +17,52 @@ export interface XmlNode {
   repeats: boolean;
 }
 
-const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+export const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
 
-export function newNode(name: string, attributes: Record<string, string>): XmlNode {
-  let attrs = NO_ATTRIBUTES;
-  let nil = false;
-  for (const key in attributes) {
-    const value = attributes[key] as string;
-    if (key === 'xsi:nil') nil = value === 'true' || value === '1';
-    else if (key !== 'xmlns' && !key.startsWith('xmlns:')) {
-      if (attrs === NO_ATTRIBUTES) attrs = {};
-      attrs[key] = value;
-    }
-  }
-  return { name, attributes: attrs, children: [], text: '', nil, repeats: false };
+export function newNode(name: string, attributes: Record<string, string>, nil: boolean): XmlNode {
+  return { name, attributes, children: NO_CHILDREN, text: '', nil, repeats: false };
 }
 
-/** Appends a child, noting whether its name repeats among its siblings. */
-export function addChild(parent: XmlNode, child: XmlNode): void {
+/** Forgets what a record's body added to it (a fast scan that gave up: saxes parses it again). */
+export function clearContent(node: XmlNode): void {
+  node.children = NO_CHILDREN;
+  node.text = '';
+  node.repeats = false;
+}
+
+/** Appends a child; true when its name repeats among its siblings. */
+export function addChild(parent: XmlNode, child: XmlNode): boolean {
+  const siblings = parent.children;
+  if (siblings === NO_CHILDREN) {
+    parent.children = [child];
+    return false;
+  }
   if (!parent.repeats) {
-    for (const sibling of parent.children) {
-      if (sibling.name === child.name) {
+    for (let i = 0; i < siblings.length; i++) {
+      if ((siblings[i] as XmlNode).name === child.name) {
         parent.repeats = true;
         break;
       }
     }
   }
-  parent.children.push(child);
+  siblings.push(child);
+  return parent.repeats;
 }
 
-const isBlank = (s: string): boolean => s.trim() === '';
+/** Whitespace only (what String.prototype.trim removes); most text starts with a visible character. */
+function isBlank(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return s.trim() === '';
+}
+
+function hasAttributes(attributes: Record<string, string>): boolean {
+  if (attributes === NO_ATTRIBUTES) return false;
+  for (const _ in attributes) return true;
+  return false;
+}
 
 /** Children grouped by element name, in first-seen order (one group per child when none repeats). */
 function groupChildren(node: XmlNode): Iterable<[string, XmlNode[]]> {
@@ -59,6 +76,11 @@ function groupChildren(node: XmlNode): Iterable<[string, XmlNode[]]> {
   return groups;
 }
 
+/** Receives the columns of one flattened record, in order; a path may come twice (the last wins). */
+export interface FlatTarget {
+  put(path: string, value: Value): void;
+}
+
 /**
  * The flattening rule (documented in docs.ts):
  * - attributes of the record element → `{attribute_prefix}{name}`;
@@ -68,32 +90,49 @@ function groupChildren(node: XmlNode): Iterable<[string, XmlNode[]]> {
  *   declared `json` in `columns:` → one json array column holding every occurrence;
  * - xsi:nil="true" → null; an empty element → '' (text is never trimmed).
  */
-export function flattenRecord(record: XmlNode, attributePrefix: string, arrayPaths: ReadonlySet<string>): Row {
-  const row: Row = {};
-  for (const key in record.attributes) row[attributePrefix + key] = record.attributes[key] as string;
+export function flattenRecord(record: XmlNode, attributePrefix: string, arrayPaths: ReadonlySet<string>, into: FlatTarget): void {
+  const attrs = record.attributes;
+  if (attrs !== NO_ATTRIBUTES) for (const key in attrs) into.put(attributePrefix + key, attrs[key] as string);
   if (record.children.length === 0) {
-    if (!isBlank(record.text) || Object.keys(record.attributes).length === 0) row['#text'] = record.text;
+    if (!isBlank(record.text) || !hasAttributes(attrs)) into.put('#text', record.text);
   } else if (!isBlank(record.text)) {
-    row['#text'] = record.text;
+    into.put('#text', record.text);
   }
-  flattenChildren(record, '', row, arrayPaths);
-  return row;
+  flattenChildren(record, '', into, arrayPaths);
 }
 
-function flattenChildren(node: XmlNode, prefix: string, row: Row, arrayPaths: ReadonlySet<string>): void {
+function flattenChildren(node: XmlNode, prefix: string, into: FlatTarget, arrayPaths: ReadonlySet<string>): void {
   if (!node.repeats) {
-    for (const child of node.children) {
+    const children = node.children;
+    const arrays = arrayPaths.size > 0;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i] as XmlNode;
       const path = prefix + child.name;
-      if (arrayPaths.has(path)) row[path] = [nodeToJson(child)];
-      else flattenNode(child, path, row, arrayPaths);
+      if (arrays && arrayPaths.has(path)) into.put(path, [nodeToJson(child)]);
+      else flattenNode(child, path, into, arrayPaths);
     }
     return;
   }
   for (const [name, list] of groupChildren(node)) {
     const path = prefix + name;
-    if (list.length > 1 || arrayPaths.has(path)) row[path] = list.map(nodeToJson);
-    else flattenNode(list[0] as XmlNode, path, row, arrayPaths);
+    if (list.length > 1 || arrayPaths.has(path)) into.put(path, list.map(nodeToJson));
+    else flattenNode(list[0] as XmlNode, path, into, arrayPaths);
   }
+}
+
+function flattenNode(node: XmlNode, path: string, into: FlatTarget, arrayPaths: ReadonlySet<string>): void {
+  const attrs = node.attributes;
+  if (attrs !== NO_ATTRIBUTES) for (const key in attrs) into.put(`${path}.@${key}`, attrs[key] as string);
+  if (node.nil) {
+    into.put(path, null);
+    return;
+  }
+  if (node.children.length === 0) {
+    into.put(path, node.text);
+    return;
+  }
+  if (!isBlank(node.text)) into.put(path, node.text);
+  flattenChildren(node, `${path}.`, into, arrayPaths);
 }
 
 /** Adds to `into` the paths of elements that occur more than once in this record. */
@@ -108,20 +147,6 @@ export function collectRepeated(node: XmlNode, prefix: string, into: Set<string>
     if (list.length > 1) into.add(path);
     else collectRepeated(list[0] as XmlNode, `${path}.`, into);
   }
-}
-
-function flattenNode(node: XmlNode, path: string, row: Row, arrayPaths: ReadonlySet<string>): void {
-  for (const key in node.attributes) row[`${path}.@${key}`] = node.attributes[key] as string;
-  if (node.nil) {
-    row[path] = null;
-    return;
-  }
-  if (node.children.length === 0) {
-    row[path] = node.text;
-    return;
-  }
-  if (!isBlank(node.text)) row[path] = node.text;
-  flattenChildren(node, `${path}.`, row, arrayPaths);
 }
 
 /** An element as a JSON value (used inside arrays of repeated elements). */

@@ -59,7 +59,7 @@ async function* readXml(options: Record<string, unknown>, ctx: SourceContext): A
     for (const record of records) {
       if (count >= limit) return;
       count++;
-      pending.push({ node: record.node, position: { file: display, line: record.line, row: count } });
+      pending.push({ node: record.node, position: { file: display, line: record.line, row: count }, repeats: record.repeats });
     }
   };
   for await (const text of decodedChunks(path, opts, display, ctx.signal)) {
