@@ -8,13 +8,13 @@ import type { SinkContext, SinkPlan, SinkRuntime, WriteResult } from '../define.
 import { openAtomicWriter } from '../shared/atomic-writer.js';
 import { planFileSink, type FileSinkInternal } from '../shared/file-sink-base.js';
 import { readOptions } from '../shared/options.js';
-import { relieveHeap } from '../shared/heap.js';
+import { HeapRelief } from '../shared/heap.js';
 import { AtomicByteSink } from './byte-sink.js';
 import { parquetSinkOptions, type ParquetCodecName, type ParquetSinkOptions } from './options.js';
 import { describeColumn, planWriters, Rejection, schemaElements, type ColumnWriter } from './write-schema.js';
 
 /** heap kept between row groups: the live data of a 25k-row group is well under it (bench). */
-const HEAP_BUDGET = 128 * 1024 * 1024;
+const HEAP_BUDGET = 100 * 1024 * 1024;
 
 type Compressor = (input: Uint8Array) => Uint8Array;
 const zstdCompressSync = (zlib as unknown as { zstdCompressSync?: (b: Uint8Array) => Buffer }).zstdCompressSync;
@@ -62,6 +62,7 @@ class RowGroupWriter {
   private rows: Row[] = [];
   private origins: (SourcePosition | undefined)[] = [];
   private readonly warned = new Set<string>();
+  private readonly heap = new HeapRelief(HEAP_BUDGET);
   written = 0;
 
   constructor(
@@ -132,7 +133,7 @@ class RowGroupWriter {
     if (kept === 0) return;
     await pq.write({ columnData: writers.map((w, c) => ({ name: w.name, data: data[c] as unknown[] })), rowGroupSize: kept });
     this.written += kept;
-    relieveHeap(HEAP_BUDGET);
+    this.heap.relieve();
   }
 }
 

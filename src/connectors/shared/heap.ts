@@ -19,10 +19,25 @@ function fullCollection(): (() => void) | null {
 /**
  * Sinks that buffer large groups of rows (Parquet row groups) create garbage faster than V8's
  * heuristics return it: the heap grows to several times the live data before a full collection.
- * Called after such a group is written, this collects when the heap holds more than `budget`
- * bytes, which keeps the peak near the budget at the cost of a collection every few groups.
+ * `relieve()`, called after such a group is written, collects when the heap holds more than the
+ * budget. When the live data itself is large (a dedupe's keys), the limit becomes twice the live
+ * data, so a big but legitimate heap is not collected over and over.
  */
-export function relieveHeap(budget: number): void {
-  if (getHeapStatistics().used_heap_size <= budget) return;
-  fullCollection()?.();
+export class HeapRelief {
+  private limit: number;
+  /** how many full collections it ran. */
+  collections = 0;
+
+  constructor(private readonly budget: number) {
+    this.limit = budget;
+  }
+
+  relieve(): void {
+    if (getHeapStatistics().used_heap_size <= this.limit) return;
+    const collect = fullCollection();
+    if (!collect) return;
+    collect();
+    this.collections++;
+    this.limit = Math.max(this.budget, 2 * getHeapStatistics().used_heap_size);
+  }
 }
