@@ -133,7 +133,29 @@ class RowGroupWriter {
     if (kept === 0) return;
     await pq.write({ columnData: writers.map((w, c) => ({ name: w.name, data: data[c] as unknown[] })), rowGroupSize: kept });
     this.written += kept;
+    detachStatistics(pq);
     this.heap.relieve();
+  }
+}
+
+interface StatisticsHolder {
+  readonly row_groups?: readonly { readonly columns: readonly { readonly meta_data?: { statistics?: Record<string, unknown> } }[] }[];
+}
+
+/**
+ * The writer keeps each row group's min/max values until the footer is written. A string there
+ * may be a slice of a whole parsed input chunk (V8 keeps the parent string alive), so the heap
+ * would grow by about a chunk per column per row group: keep flat copies instead.
+ */
+function detachStatistics(pq: ParquetWriter): void {
+  const last = (pq as unknown as StatisticsHolder).row_groups?.at(-1);
+  for (const column of last?.columns ?? []) {
+    const stats = column.meta_data?.statistics;
+    if (!stats) continue;
+    for (const key of ['min_value', 'max_value']) {
+      const value = stats[key];
+      if (typeof value === 'string') stats[key] = Buffer.from(value, 'utf8').toString('utf8');
+    }
   }
 }
 
