@@ -22,9 +22,12 @@ function escapeRegExp(s: string): string {
  */
 export function createFieldRenderer(format: CsvFormat): (value: Value | undefined) => string {
   const { quote, null_value } = format;
-  const needs = new RegExp(`${escapeRegExp(format.delimiter)}|${escapeRegExp(quote)}|[\\r\\n]|^[ \\t]|[ \\t]$`);
+  // one character-class scan, then the edges: faster than one regex with anchored alternatives
+  const special = new RegExp(`${escapeRegExp(format.delimiter)}|${escapeRegExp(quote)}|[\\r\\n]`);
+  const blank = (code: number | undefined) => code === 32 || code === 9;
+  const needs = (s: string) => s !== '' && (blank(s.charCodeAt(0)) || blank(s.charCodeAt(s.length - 1)) || special.test(s));
   const doubled = new RegExp(escapeRegExp(quote), 'g');
-  const quoteText = (s: string) => (needs.test(s) ? quote + s.replace(doubled, quote + quote) + quote : s);
+  const quoteText = (s: string) => (needs(s) ? quote + s.replace(doubled, quote + quote) + quote : s);
   return (value) => {
     if (value === null || value === undefined) return null_value;
     switch (typeof value) {

@@ -85,6 +85,8 @@ const TZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?([+-])(\d\d)(?::?
 
 /** timestamptz text with any offset → ISO with 'Z', keeping the fractional digits exactly. */
 export function isoTimestampTz(text: string): string {
+  // the session runs in UTC: '2024-01-02 03:04:05.123456+00' is the common case
+  if (text.charCodeAt(10) === 32 && text.endsWith('+00') && text.length >= 22) return `${text.slice(0, 10)}T${text.slice(11, -3)}Z`;
   const m = TZ.exec(text);
   if (!m) return text;
   const [, y, mo, d, h, mi, s, frac = '', sign, oh, om = '00', os = '00'] = m;

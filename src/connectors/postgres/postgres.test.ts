@@ -72,6 +72,8 @@ describe('value parsing', () => {
 
   it('normalises timestamptz offsets to Z and keeps the fraction', () => {
     expect(isoTimestampTz('2024-01-02 03:04:05.123456+00')).toBe('2024-01-02T03:04:05.123456Z');
+    expect(isoTimestampTz('2024-01-02 03:04:05+00')).toBe('2024-01-02T03:04:05Z');
+    expect(isoTimestampTz('0044-03-15 10:00:00+00 BC')).toBe('0044-03-15 10:00:00+00 BC');
     expect(isoTimestampTz('2024-01-02 03:04:05.000001+05:30')).toBe('2024-01-01T21:34:05.000001Z');
     expect(isoTimestampTz('2024-01-01 23:00:00-02')).toBe('2024-01-02T01:00:00Z');
   });
