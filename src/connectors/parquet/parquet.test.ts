@@ -111,6 +111,18 @@ describe('parquet sink → source', () => {
     expect(back.rows).toEqual([{ n: 1, d: '1.25' }, { n: 5, d: '100.10' }]);
   });
 
+  it('a refused value that fails the run (the default) leaves no file, even in the last row group', async () => {
+    const c = ctx();
+    const failing = { ...c, reject: (input: Parameters<TestContext['reject']>[0]) => { c.reject(input); c.controller.abort(new Error('refused')); } };
+    const schema = { columns: [{ name: 'n', type: 'integer' } as Column] };
+    const rows: Row[] = [{ n: 1 }, { n: 'abc' }, { n: 3 }];
+    const plan = await parquetSink.plan({ path: 'refused.parquet' }, schema, failing);
+    await expect(parquetSink.apply(plan, batchesOf({ schema, rows }), failing)).rejects.toThrow();
+    expect(c.rejects).toHaveLength(1);
+    expect(existsSync(join(c.dir, 'refused.parquet'))).toBe(false);
+    expect(readdirSync(c.dir)).toEqual([]);
+  });
+
   it('leaves no file when the write fails or is aborted', async () => {
     const c = ctx();
     const schema = { columns: [{ name: 'id', type: 'integer' } as Column] };

@@ -184,6 +184,7 @@ async function applyParquet(plan: SinkPlan, input: AsyncIterable<RecordBatch>, c
     }
     throwIfAborted(ctx.signal);
     await encoding(plan.target, () => groups.finish(internal.schema));
+    throwIfAborted(ctx.signal); // a value refused in the last row group may have failed the run
     await out.commit();
   } catch (err) {
     await out.abort();
