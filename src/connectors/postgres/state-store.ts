@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import { LockHeldError } from '../../core/errors.js';
-import type { StateStore, StoredWatermark } from '../../core/state/store.js';
+import type { StateStore } from '../../core/state/store.js';
 import type { StateStoreContext } from '../define.js';
+import { stateReads, type StateRow } from '../sql/state-rows.js';
 import { closeQuietly, connect, describeConnection, resolveConnection } from './connection.js';
 import { postgresDialect } from './dialect.js';
 import { pgError } from './errors.js';
-
-interface Row { stream: string; watermark: string | null; updated_at: string | null; run_id: string | null }
 
 /**
  * Watermarks in a table of a postgres connection (`state: { connection, table }`). Every call
@@ -30,11 +29,11 @@ export async function postgresStateStore(connection: Record<string, unknown>, ct
   };
   const exists = async (client: pg.Client): Promise<boolean> =>
     (await client.query<{ oid: string | null }>('SELECT to_regclass($1)::text AS oid', [table.sql])).rows[0]?.oid != null;
-  const select = async (pipeline: string, stream?: string): Promise<Row[]> =>
+  const select = async (pipeline: string, stream?: string): Promise<StateRow[]> =>
     session('reading', async (client) => {
       if (!(await exists(client))) return [];
       const filter = stream === undefined ? '' : ' AND stream = $2';
-      const res = await client.query<Row>(
+      const res = await client.query<StateRow>(
         `SELECT stream, watermark, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS updated_at, run_id FROM ${table.sql} WHERE pipeline = $1${filter} ORDER BY stream`,
         stream === undefined ? [pipeline] : [pipeline, stream],
       );
@@ -42,14 +41,7 @@ export async function postgresStateStore(connection: Record<string, unknown>, ct
     });
   return {
     description: where,
-    async read(pipeline, stream) {
-      const row = (await select(pipeline, stream))[0];
-      return row ? stored(row) : undefined;
-    },
-    async readAll(pipeline) {
-      const rows = await select(pipeline);
-      return Object.fromEntries(rows.flatMap((r) => (r.watermark === null ? [] : [[r.stream, stored(r)]])));
-    },
+    ...stateReads(select),
     async write(pipeline, stream, value) {
       await session('writing', (client) => upsert(client, table.sql, [pipeline, stream, value.watermark, value.run_id ?? null]));
     },
@@ -115,12 +107,4 @@ async function upsert(client: pg.Client, table: string, values: [string, string,
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
-}
-
-function stored(row: Row): StoredWatermark {
-  return {
-    watermark: row.watermark ?? '',
-    ...(row.updated_at === null ? {} : { updated_at: row.updated_at }),
-    ...(row.run_id === null ? {} : { run_id: row.run_id }),
-  };
 }

@@ -1,10 +1,9 @@
-import type { StateStore, StoredWatermark } from '../../core/state/store.js';
+import type { StateStore } from '../../core/state/store.js';
 import type { StateStoreContext } from '../define.js';
+import { stateReads, type StateRow } from '../sql/state-rows.js';
 import { quoteIdent } from '../sql/identifiers.js';
 import { dbExists, resolveDb, tableExists, useDb, type ResolvedDb } from './connection.js';
 import type { SqliteDatabase } from './driver.js';
-
-interface Row { stream: string; watermark: string | null; updated_at: string | null; run_id: string | null }
 
 /**
  * Watermarks in a table of a sqlite database (`state: { connection, table }`). A read opens the
@@ -18,25 +17,18 @@ export async function sqliteStateStore(connection: Record<string, unknown>, ctx:
   const withDb = <T>(write: boolean, doing: string, fn: (handle: SqliteDatabase) => T): Promise<T> =>
     useDb(db, { write, mustExist: !write }, `${doing} ${where}`, fn);
   const exists = (h: SqliteDatabase): boolean => tableExists(h, ctx.table);
-  const select = async (pipeline: string, stream?: string): Promise<Row[]> => {
+  const select = async (pipeline: string, stream?: string): Promise<StateRow[]> => {
     if (!dbExists(db)) return [];
     return withDb(false, 'reading', (h) => {
       if (!exists(h)) return [];
       const filter = stream === undefined ? '' : ' AND stream = ?';
       const sql = `SELECT stream, watermark, updated_at, run_id FROM ${table} WHERE pipeline = ?${filter} ORDER BY stream`;
-      return h.prepare(sql).all(stream === undefined ? [pipeline] : [pipeline, stream]) as unknown as Row[];
+      return h.prepare(sql).all(stream === undefined ? [pipeline] : [pipeline, stream]) as unknown as StateRow[];
     });
   };
   return {
     description: where,
-    async read(pipeline, stream) {
-      const row = (await select(pipeline, stream))[0];
-      return row ? stored(row) : undefined;
-    },
-    async readAll(pipeline) {
-      const rows = await select(pipeline);
-      return Object.fromEntries(rows.flatMap((r) => (r.watermark === null ? [] : [[r.stream, stored(r)]])));
-    },
+    ...stateReads(select),
     async write(pipeline, stream, value) {
       await withDb(true, 'writing', (h) => {
         h.exec('BEGIN IMMEDIATE');
@@ -64,13 +56,5 @@ export async function sqliteStateStore(connection: Record<string, unknown>, ctx:
       });
     },
     async close() {},
-  };
-}
-
-function stored(row: Row): StoredWatermark {
-  return {
-    watermark: row.watermark ?? '',
-    ...(row.updated_at === null ? {} : { updated_at: row.updated_at }),
-    ...(row.run_id === null ? {} : { run_id: row.run_id }),
   };
 }
