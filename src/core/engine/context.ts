@@ -4,6 +4,7 @@ import type { NestedSource, TransformContext } from '../../transforms/define.js'
 import type { RecordBatch } from '../records/types.js';
 import type { EventSink } from '../events.js';
 import type { Plan, SourceStagePlan } from '../plan/types.js';
+import { allowsRejects } from './rejects.js';
 import { cannot, load } from './runtimes.js';
 
 /** A sortable, unique run id: '20261124T120000Z-ab12'. */
@@ -75,12 +76,10 @@ function nestedSources(base: ContextBase, sources: Readonly<Record<string, Sourc
 
 export function sinkContext(base: ContextBase, index: number): SinkContext {
   const stage = base.plan.loads[index]!;
-  const limit = base.plan.errors.max_rejects;
-  const allowed = limit !== undefined && ('count' in limit ? limit.count > 0 : limit.fraction > 0);
   return {
     ...stageContext(base, stage.label),
     reject: (input) => base.reject(stage.label, input, 'sink'),
-    refused_rows: allowed ? 'reject' : 'fail',
+    refused_rows: allowsRejects(base.plan.errors) ? 'reject' : 'fail',
     ...(stage.connection ? { connection: { ...stage.connection.options } } : {}),
   };
 }

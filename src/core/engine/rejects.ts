@@ -73,8 +73,7 @@ export class RejectCollector {
 
   /** A row the target refused fails the run unless errors.max_rejects allows rejects (default 0). */
   private checkRefusal(stage: string, reason: string): void {
-    const limit = this.opts.policy.max_rejects;
-    if (this.failure || (limit !== undefined && ('count' in limit ? limit.count > 0 : limit.fraction > 0))) return;
+    if (this.failure || allowsRejects(this.opts.policy)) return;
     this.failure = new DataQualityError(`${stage} refused a row: ${this.opts.secrets.redact(reason)}`, {
       hint: `${this.opts.writer ? `the row is in ${this.opts.writer.description}; ` : ''}fix it and rerun, or set errors.max_rejects to load the other rows and keep refused ones in the dead letter`,
     });
@@ -131,6 +130,12 @@ export class RejectCollector {
     const where = this.opts.writer ? `see ${this.opts.writer.description} for the reasons` : 'see the rejects and their reasons';
     return `${where}; fix the data or raise errors.max_rejects`;
   }
+}
+
+/** Whether errors.max_rejects lets any row be rejected (it is 0 when unset, for rows a sink refuses). */
+export function allowsRejects(policy: ErrorPolicy): boolean {
+  const limit = policy.max_rejects;
+  return limit !== undefined && ('count' in limit ? limit.count > 0 : limit.fraction > 0);
 }
 
 function pct(f: number): string {
