@@ -81,12 +81,11 @@ export function createCsvEncoder(o: CsvSinkOptions, onLateColumn: (name: string)
       let out = '';
       const n = names.length;
       for (const row of batch.rows) {
-        let line = '';
         for (let i = 0; i < n; i++) {
-          if (i > 0) line += delimiter;
-          line += render(row[names[i] as string]);
+          if (i > 0) out += delimiter;
+          out += render(row[names[i] as string]);
         }
-        out += line + line_ending;
+        out += line_ending;
       }
       return out;
     },

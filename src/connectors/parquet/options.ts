@@ -17,6 +17,8 @@ export const parquetSourceOptions = Type.Object(
 export type ParquetSourceOptions = Static<typeof parquetSourceOptions>;
 
 export const PARQUET_CODECS = ['snappy', 'gzip', 'brotli', 'zstd', 'uncompressed'] as const;
+export const DEFAULT_CODEC = 'snappy';
+export const DEFAULT_ROW_GROUP_SIZE = 25_000;
 export type ParquetCodecName = (typeof PARQUET_CODECS)[number];
 
 export const parquetSinkOptions = Type.Object(
@@ -25,7 +27,7 @@ export const parquetSinkOptions = Type.Object(
     mode: modeOption(['overwrite'], 'overwrite'),
     compression: Type.Optional(
       Type.Union(PARQUET_CODECS.map((c) => Type.Literal(c)), {
-        default: 'snappy',
+        default: DEFAULT_CODEC,
         description: 'Page compression: snappy | gzip | brotli | zstd (needs Node ≥ 22.15) | uncompressed.',
       }),
     ),
@@ -33,7 +35,7 @@ export const parquetSinkOptions = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 1_000_000,
-        default: 25_000,
+        default: DEFAULT_ROW_GROUP_SIZE,
         description: 'Rows per row group. Each group is encoded and flushed as soon as it is full, so memory grows with it (25k ≈ 250 MB peak, 100k ≈ 600 MB).',
       }),
     ),

@@ -10,7 +10,7 @@ import { planFileSink, type FileSinkInternal } from '../shared/file-sink-base.js
 import { readOptions } from '../shared/options.js';
 import { HeapRelief } from '../shared/heap.js';
 import { AtomicByteSink } from './byte-sink.js';
-import { parquetSinkOptions, type ParquetCodecName, type ParquetSinkOptions } from './options.js';
+import { DEFAULT_CODEC, DEFAULT_ROW_GROUP_SIZE, parquetSinkOptions, type ParquetCodecName, type ParquetSinkOptions } from './options.js';
 import { describeColumn, planWriters, Rejection, schemaElements, type ColumnWriter } from './write-schema.js';
 
 /** heap kept between row groups: the live data of a 25k-row group is well under it (bench). */
@@ -42,10 +42,10 @@ export function codecFor(name: ParquetCodecName): { codec: CompressionCodec; com
 
 async function planParquet(options: Record<string, unknown>, schema: RecordSchema, ctx: SinkContext): Promise<SinkPlan> {
   const opts = readOptions(parquetSinkOptions, options, 'parquet sink');
-  const codec = opts.compression ?? 'snappy';
+  const codec = opts.compression ?? DEFAULT_CODEC;
   codecFor(codec);
   const plan = planFileSink(
-    { path: opts.path, mode: 'overwrite', compression: 'none', format: `parquet (${codec}, row groups of ${opts.row_group_size ?? 25_000} rows)`, schema, options: opts },
+    { path: opts.path, mode: 'overwrite', compression: 'none', format: `parquet (${codec}, row groups of ${opts.row_group_size ?? DEFAULT_ROW_GROUP_SIZE} rows)`, schema, options: opts },
     ctx,
   );
   return { ...plan, type_map: Object.fromEntries(schema.columns.map((c) => [c.name, describeColumn(c)])) };
@@ -73,7 +73,7 @@ class RowGroupWriter {
 
   async add(batch: RecordBatch): Promise<void> {
     this.noteColumns(batch.schema.columns);
-    const size = this.opts.row_group_size ?? 25_000;
+    const size = this.opts.row_group_size ?? DEFAULT_ROW_GROUP_SIZE;
     for (let i = 0; i < batch.rows.length; i++) {
       this.rows.push(batch.rows[i] as Row);
       this.origins.push(batch.origin?.[i]);
@@ -101,7 +101,7 @@ class RowGroupWriter {
   private writer(): ParquetWriter {
     if (!this.pq) {
       this.writers = planWriters(this.columns, this.rows);
-      const { codec, compressors } = codecFor(this.opts.compression ?? 'snappy');
+      const { codec, compressors } = codecFor(this.opts.compression ?? DEFAULT_CODEC);
       this.pq = new ParquetWriter({ writer: this.out, schema: schemaElements(this.writers), codec, compressors, createdBy: 'etl-cli (hyparquet-writer)' });
     }
     return this.pq;
