@@ -2,7 +2,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { RecordBatch, Row } from '../../core/records/types.js';
 import type { SinkContext } from '../define.js';
 import { ChunkWriter } from './copy-encoder.js';
-import { copyErrorLine, isRefusal, refusalReason } from './sink-refusals.js';
+import { copyErrorLine, isRefusal, refusalReason, rejectRow } from './sink-refusals.js';
 
 export type CopyStream = ReturnType<typeof copyFrom>;
 
@@ -89,9 +89,7 @@ export class LongCopy {
     if (line === undefined) return;
     const hit = this.sent.find((s) => line >= s.line && line < s.line + (s.to - s.from));
     if (hit) {
-      const index = hit.from + line - hit.line;
-      const position = hit.batch.origin?.[index] ?? { row: this.firstRow + line - 1 };
-      this.ctx.reject({ record: hit.batch.rows[index]!, ...refusalReason(err), rule: 'database', position });
+      rejectRow(this.ctx, hit.batch, hit.from + line - hit.line, this.firstRow + line - 1, err);
       return;
     }
     const quoted = /line \d+[^:]*: "([\s\S]*)"$/.exec((err as { where?: string }).where ?? '')?.[1];

@@ -111,15 +111,17 @@ export async function copyWithRefusals(
   to: number,
   firstRow: number,
 ): Promise<number> {
-  const rows = batch.rows;
-  const refuse = async (index: number, err: unknown): Promise<void> => {
-    const position = batch.origin?.[index] ?? { row: firstRow + index - from };
-    ctx.reject({ record: rows[index]!, ...refusalReason(err), rule: 'database', position });
-  };
-  return withoutRefused(query, ctx, from, to, ([a, b]) => copy(rows, a, b), refuse, ([a, b], err) => {
+  const refuse = async (index: number, err: unknown): Promise<void> => rejectRow(ctx, batch, index, firstRow + index - from, err);
+  return withoutRefused(query, ctx, from, to, ([a, b]) => copy(batch.rows, a, b), refuse, ([a, b], err) => {
     const line = copyErrorLine(err);
     return line !== undefined && a + line - 1 < b ? a + line - 1 : undefined;
   });
+}
+
+/** Rejects batch.rows[index], refused by the server: at its source position, else its row in the load. */
+export function rejectRow(ctx: SinkContext, batch: RecordBatch, index: number, loadRow: number, err: unknown): void {
+  const position = batch.origin?.[index] ?? { row: loadRow };
+  ctx.reject({ record: batch.rows[index]!, ...refusalReason(err), rule: 'database', position });
 }
 
 export interface StagedMerge {
