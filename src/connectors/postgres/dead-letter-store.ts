@@ -40,9 +40,9 @@ export async function postgresDeadLetterStore(connection: Record<string, unknown
       if (rows.length === 0) return;
       await session('writing', (c) => transaction(c, async () => {
         if (!created) await createTable(c, table, postgresDialect.quoteIdent(`${name.name}_run`));
-        created = true;
         await c.query(deadLetterInsert(postgresDialect, table, rows.length), rows.flatMap(rowValues));
       }));
+      created = true; // only once committed: a rolled-back insert also rolls back the CREATE TABLE
     },
     async read(pipeline, run_id, after, limit) {
       return session('reading', async (c) => {
