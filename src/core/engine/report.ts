@@ -52,3 +52,8 @@ export function exitCodeOf(error: EtlError | undefined): number {
 export function errorSummary(error: EtlError, secrets: SecretRegistry): { code: string; message: string } {
   return { code: error.code, message: secrets.redact(error.message) };
 }
+
+/** The status a `run.finished` event carries for a report's status. */
+export function finishedStatus(status: RunReport['status']): 'ok' | 'interrupted' | 'failed' {
+  return status === 'ok' || status === 'interrupted' ? status : 'failed';
+}

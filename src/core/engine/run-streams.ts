@@ -3,7 +3,7 @@ import type { Plan } from '../plan/types.js';
 import { finishBookkeeping } from './bookkeeping.js';
 import { pipelineInfo } from './context.js';
 import type { ContextBase } from './context.js';
-import { errorSummary, exitCodeOf, rate, statusOf } from './report.js';
+import { errorSummary, exitCodeOf, finishedStatus, rate, statusOf } from './report.js';
 import type { RunFailure, RunScope } from './run.js';
 import { loadRuntimes } from './runtimes.js';
 import { RunSession } from './session.js';
@@ -40,7 +40,7 @@ export async function runStreams(plan: Plan, options: RunOptions, scope: RunScop
     error = options.signal.aborted ? new InterruptedError('interrupted', { cause: err }) : toEtlError(err);
   }
   const report = mergeReports(plan, scope, started_at, Math.round(performance.now() - t0), outcomes, error);
-  options.events({ type: 'run.finished', status: report.status === 'ok' ? 'ok' : report.status === 'interrupted' ? 'interrupted' : 'failed', ms: report.ms });
+  options.events({ type: 'run.finished', status: finishedStatus(report.status), ms: report.ms });
   await finishBookkeeping(plan, report, options.events, scope.lock.release);
   if (error) {
     (error as RunFailure).report = report;

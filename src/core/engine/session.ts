@@ -13,7 +13,7 @@ import type { DeadLetterTarget } from './dead-letter-target.js';
 import { buildFlow, planningSchema, selfMs } from './flow.js';
 import type { Flow } from './flow.js';
 import { RejectCollector } from './rejects.js';
-import { errorSummary, exitCodeOf, rate, statusOf, summarize } from './report.js';
+import { errorSummary, exitCodeOf, finishedStatus, rate, statusOf, summarize } from './report.js';
 import { loadRuntimes } from './runtimes.js';
 import { applySinks, planSinks, sinkStats } from './sinks.js';
 import type { SinkStats } from './sinks.js';
@@ -216,8 +216,7 @@ export class RunSession {
       this.options.events({ type: 'stage.finished', stage: s.stage, kind: s.kind, rows_in: s.rows_in, rows_out: s.rows_out, rejected: s.rejected, ms: s.ms });
     }
     if (!whole) return;
-    const status = report.status === 'ok' ? 'ok' : report.status === 'interrupted' ? 'interrupted' : 'failed';
-    this.options.events({ type: 'run.finished', status, ms: report.ms });
+    this.options.events({ type: 'run.finished', status: finishedStatus(report.status), ms: report.ms });
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import type { ConnectorDefinition, SinkMode } from '../../connectors/define.js';
 import type { Registry } from '../../registry.js';
 import type { Location } from '../issues.js';
 import { pointerJoin } from '../config/locate.js';
+import { SOURCE_ENVELOPE_KEYS, TRANSFORM_ENVELOPE_KEYS } from '../schema/compose.js';
 import type { SecretRegistry } from '../secrets.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../engine/retry-policy.js';
 import type {
@@ -67,7 +68,7 @@ function requireDef(registry: Registry, type: unknown): ConnectorDefinition {
 function compileSource(input: CompileInput, connections: Record<string, ConnectionPlan>, at = { path: '/extract', label: '' }): SourceStagePlan {
   const stage = obj(at.path === '/extract' ? input.doc['extract'] : valueAtPointer(input.doc, at.path));
   const def = requireDef(input.registry, stage['type']);
-  const options = withDefaults(def.source?.options, stage, ['type', 'connection', 'incremental', 'batch_size', 'streams']);
+  const options = withDefaults(def.source?.options, stage, SOURCE_ENVELOPE_KEYS);
   const rawStreams = stage['streams'];
   const streams: StreamsPlan | undefined = Array.isArray(rawStreams) ? { list: rawStreams.map(String) }
     : typeof rawStreams === 'string' ? { pattern: rawStreams } : undefined;
@@ -128,7 +129,7 @@ function compileTransforms(input: CompileInput, connections: Record<string, Conn
     return located({
       path: `/transform/${i}`,
       label,
-      options: withDefaults(def.options, step, ['type', 'name']),
+      options: withDefaults(def.options, step, TRANSFORM_ENVELOPE_KEYS),
       definition: def,
       ...(keys.length ? { sources } : {}),
     }, input.locate(`/transform/${i}`));
