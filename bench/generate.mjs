@@ -2,17 +2,8 @@
 // quote or a newline. Writes CSV, NDJSON and XML with identical content.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { seededRandom } from '../test/helpers/random.mjs';
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ['ada', 'grace', 'alan', 'edsger', 'barbara', 'donald', 'margaret', 'ken', 'frances', 'tim'];
 const LAST = ['lovelace', 'hopper', 'turing', 'dijkstra', 'liskov', 'knuth', 'hamilton', 'thompson', 'allen', 'lee'];
@@ -72,7 +63,7 @@ async function writeAll(path, rows, header, toLine, footer) {
 
 export async function generate(dir, rows, formats = ['csv', 'ndjson', 'xml']) {
   const rowsFor = () => {
-    const rand = mulberry32(42);
+    const rand = seededRandom(42);
     return (id) => makeRow(rand, id);
   };
   if (formats.includes('csv')) {
