@@ -95,8 +95,11 @@ function comparable(v: Value | string): Comparable | undefined {
 
 /** Orders watermark values: numbers numerically (bigint-exact), timestamps by instant, text lexicographically. */
 export function compareWatermarks(a: Value | string, b: Value | string): number {
-  const x = comparable(a);
-  const y = comparable(b);
+  return compareKeys(comparable(a), a, comparable(b), b);
+}
+
+/** compareWatermarks on keys already computed by comparable() (a and b for the text fallback). */
+function compareKeys(x: Comparable | undefined, a: Value | string, y: Comparable | undefined, b: Value | string): number {
   if (!x || !y) return x ? 1 : y ? -1 : 0;
   if (x.kind === 'num' && y.kind === 'num') return x.n < y.n ? -1 : x.n > y.n ? 1 : 0;
   if (x.kind === 'time' && y.kind === 'time') return x.us < y.us ? -1 : x.us > y.us ? 1 : 0;
@@ -108,6 +111,8 @@ export function compareWatermarks(a: Value | string, b: Value | string): number 
 /** Tracks the highest value of the incremental column over the extracted rows. */
 export class WatermarkTracker {
   private best: Value | undefined;
+  /** comparable(best), kept so each row classifies only its own value. */
+  private bestKey: Comparable | undefined;
 
   constructor(readonly column: string) {}
 
@@ -115,7 +120,11 @@ export class WatermarkTracker {
     for (const row of rows) {
       const v = row[this.column];
       if (v === null || v === undefined) continue;
-      if (this.best === undefined || compareWatermarks(v, this.best) > 0) this.best = v;
+      const key = comparable(v);
+      if (this.best === undefined || compareKeys(key, v, this.bestKey, this.best) > 0) {
+        this.best = v;
+        this.bestKey = key;
+      }
     }
   }
 
