@@ -1,4 +1,4 @@
-import { addChild, newNode, NO_ATTRIBUTES, type XmlNode } from './flatten.js';
+import { addAttribute, addChild, newNode, NO_ATTRIBUTES, type XmlNode } from './flatten.js';
 import {
   AMP, BANG, CLOSE_BRACKET, continuesName, CR, DQUOTE, ENTITIES, entityAt, EQ, GT, isSpace, LF, LT, nameEnd, NOT_TAKEN, SLASH, SPACE, SQUOTE, TAB,
 } from './scan-chars.js';
@@ -21,8 +21,9 @@ export class BodyScanner {
   /** an element of the last body has two children of the same name. */
   repeats = false;
   /** the start tag read by the last nextRecord(). */
-  tagAttributes: Record<string, string> = NO_ATTRIBUTES;
-  tagNil = false;
+  /** the last tag's attributes and null flag (AttributeHolder). */
+  attrs: Record<string, string> = NO_ATTRIBUTES;
+  nil = false;
   /** line ends before the `<` of that start tag. */
   tagNewlines = 0;
   private lineStart = 0;
@@ -126,7 +127,7 @@ export class BodyScanner {
     const next = this.tag(s, i + 1, this.names[e]);
     if (next === NOT_TAKEN) return NOT_TAKEN;
     this.names[e] = this.tagName;
-    const node = newNode(this.tagName, this.tagAttributes, this.tagNil);
+    const node = newNode(this.tagName, this.attrs, this.nil);
     if (addChild(top, node)) this.repeats = true;
     if (!this.selfClosing) this.stack[this.depth++] = node;
     return next;
@@ -135,7 +136,7 @@ export class BodyScanner {
   /**
    * After a body that ended at `end`: `</name>`, white space, and the start tag of the next
    * record (`<name ...>`, not self-closing). Returns the index after that start tag (its
-   * attributes in tagAttributes/tagNil), or NOT_TAKEN with the line count unchanged.
+   * attributes in attrs/nil), or NOT_TAKEN with the line count unchanged.
    */
   nextRecord(s: string, end: number, name: string): number {
     this.mark();
@@ -163,8 +164,8 @@ export class BodyScanner {
       if (i === NOT_TAKEN) return NOT_TAKEN;
       this.tagName = s.slice(from, i);
     }
-    let attrs = NO_ATTRIBUTES;
-    let nil = false;
+    this.attrs = NO_ATTRIBUTES;
+    this.nil = false;
     let seen = 0;
     for (;;) {
       let c = s.charCodeAt(i);
@@ -185,17 +186,11 @@ export class BodyScanner {
       const value = i === NOT_TAKEN ? undefined : this.attributeValue(s, i);
       if (value === undefined) return NOT_TAKEN;
       i = this.valueEnd;
-      if (key === 'xsi:nil') nil = value === 'true' || value === '1';
-      else if (key !== 'xmlns' && !key.startsWith('xmlns:')) {
-        if (attrs === NO_ATTRIBUTES) attrs = {};
-        attrs[key] = value;
-      }
+      addAttribute(this, key, value);
     }
     if (i === NOT_TAKEN) return NOT_TAKEN;
     this.selfClosing = s.charCodeAt(i) === SLASH;
     if (this.selfClosing && s.charCodeAt(i + 1) !== GT) return NOT_TAKEN;
-    this.tagAttributes = attrs;
-    this.tagNil = nil;
     return this.selfClosing ? i + 2 : i + 1;
   }
 

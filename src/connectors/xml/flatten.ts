@@ -20,6 +20,21 @@ export interface XmlNode {
 export const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_CHILDREN: XmlNode[] = Object.freeze([]) as unknown as XmlNode[];
 
+/** Where an element's attributes collect while its start tag is read. */
+export interface AttributeHolder {
+  attrs: Record<string, string>;
+  nil: boolean;
+}
+
+/** The attribute rule: xsi:nil sets the null flag, xmlns declarations are dropped, the rest are attributes. */
+export function addAttribute(tag: AttributeHolder, name: string, value: string): void {
+  if (name === 'xsi:nil') tag.nil = value === 'true' || value === '1';
+  else if (name !== 'xmlns' && !name.startsWith('xmlns:')) {
+    if (tag.attrs === NO_ATTRIBUTES) tag.attrs = {};
+    tag.attrs[name] = value;
+  }
+}
+
 export function newNode(name: string, attributes: Record<string, string>, nil: boolean): XmlNode {
   return { name, attributes, children: NO_CHILDREN, text: '', nil, repeats: false };
 }

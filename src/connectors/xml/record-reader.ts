@@ -1,7 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { RunError } from '../../core/errors.js';
 import { BodyScanner, NOT_TAKEN, startTagEnd } from './fast-body.js';
-import { addChild, clearContent, newNode, NO_ATTRIBUTES, type XmlNode } from './flatten.js';
+import { addAttribute, addChild, clearContent, newNode, NO_ATTRIBUTES, type XmlNode } from './flatten.js';
 
 export interface XmlRecord {
   readonly node: XmlNode;
@@ -51,8 +51,8 @@ export class XmlRecordReader {
   private recordLine = 0;
   private recordRepeats = false;
   /** the attributes of the tag being opened, gathered from attribute events (no for-in per tag). */
-  private attrs: Record<string, string> = NO_ATTRIBUTES;
-  private nil = false;
+  attrs: Record<string, string> = NO_ATTRIBUTES;
+  nil = false;
   private readonly scanner = new BodyScanner();
   /** `<` and the record element's name: where the text is cut for saxes. */
   private readonly needle: string;
@@ -162,7 +162,7 @@ export class XmlRecordReader {
       }
       // saxes never sees this end tag nor the next start tag: as far as it knows, one record stays open
       this.done.push({ node: record, line: this.recordLine, repeats: this.recordRepeats });
-      record = newNode(record.name, scanner.tagAttributes, scanner.tagNil);
+      record = newNode(record.name, scanner.attrs, scanner.nil);
       this.open[0] = record;
       this.recordLine = line + scanner.tagNewlines;
       this.recordRepeats = false;
@@ -174,11 +174,7 @@ export class XmlRecordReader {
   }
 
   private onAttribute(name: string, value: string): void {
-    if (name === 'xsi:nil') this.nil = value === 'true' || value === '1';
-    else if (name !== 'xmlns' && !name.startsWith('xmlns:')) {
-      if (this.attrs === NO_ATTRIBUTES) this.attrs = {};
-      this.attrs[name] = value;
-    }
+    addAttribute(this, name, value);
   }
 
   private onOpen(name: string): void {
