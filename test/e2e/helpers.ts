@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeLines } from '../helpers/data.js';
 
 /** End-to-end helpers: run the BUILT bin in a temp dir; never import src. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,17 +107,8 @@ export function csvRows(n: number, start = 1): string {
 }
 
 /** Writes a large CSV in chunks (cheap on CPU and memory). */
-export async function writeLargeCsv(file: string, rows: number): Promise<void> {
-  const { createWriteStream } = await import('node:fs');
-  const stream = createWriteStream(file);
-  const chunk = 50_000;
-  stream.write('id,name,amount\n');
-  for (let start = 1; start <= rows; start += chunk) {
-    const lines: string[] = [];
-    for (let i = start; i < Math.min(start + chunk, rows + 1); i++) lines.push(`${i},customer number ${i},${i % 1000}.25`);
-    if (!stream.write(lines.join('\n') + '\n')) await new Promise<void>((r) => stream.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+export function writeLargeCsv(file: string, rows: number): Promise<void> {
+  return writeLines(file, 'id,name,amount', rows, (i) => `${i},customer number ${i},${i % 1000}.25`);
 }
 
 /** Resolves when the child's stderr has produced a line matching `re`. */
