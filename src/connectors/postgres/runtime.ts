@@ -1,5 +1,7 @@
 import type { Issue } from '../../core/issues.js';
+import type pg from 'pg';
 import type { CheckContext, ConnectorRuntime } from '../define.js';
+import { NO_RETRY, probeIssues } from '../sql/checks.js';
 import { closeQuietly, connect, resolveConnection } from './connection.js';
 import { pgError } from './errors.js';
 import { postgresSink } from './sink.js';
@@ -9,19 +11,16 @@ import { postgresDeadLetterStore } from './dead-letter-store.js';
 
 /** validate --connections: log in once (no retries) and run SELECT 1. */
 async function checkConnection(connection: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
-  let client;
-  try {
-    client = await connect(connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
-    await client.query('SELECT 1');
-    return [];
-  } catch (err) {
-    const password = (() => { try { return resolveConnection(connection).password; } catch { return undefined; } })();
-    const e = pgError(err, 'checking the connection', password);
-    const code = (e as { code?: string }).code ?? 'E_PG';
-    return [ctx.issue(ctx.path, code, e.message, (e as { hint?: string }).hint)];
-  } finally {
-    await closeQuietly(client);
-  }
+  const password = (() => { try { return resolveConnection(connection).password; } catch { return undefined; } })();
+  let client: pg.Client | undefined;
+  return probeIssues(ctx, 'E_PG', (err) => pgError(err, 'checking the connection', password), async () => {
+    try {
+      client = await connect(connection, { signal: ctx.signal, retry: NO_RETRY });
+      await client.query('SELECT 1');
+    } finally {
+      await closeQuietly(client);
+    }
+  });
 }
 
 export const postgresRuntime: ConnectorRuntime = { source: postgresSource, sink: postgresSink, checkConnection, stateStore: postgresStateStore, deadLetterStore: postgresDeadLetterStore };

@@ -4,6 +4,7 @@ import { ConnectorError, throwIfAborted } from '../../core/errors.js';
 import type { RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { Issue } from '../../core/issues.js';
 import type { CheckContext, SinkContext, SinkPlan, SinkRuntime, WriteResult } from '../define.js';
+import { NO_RETRY } from '../sql/checks.js';
 import { displayName, quoteQualified, splitQualifiedName } from '../sql/identifiers.js';
 import { hasUniqueKey, readTarget } from './catalog.js';
 import { closeQuietly, connect, resolveConnection } from './connection.js';
@@ -156,7 +157,7 @@ async function check(options: Record<string, unknown>, ctx: CheckContext): Promi
   let client: pg.Client | undefined;
   const o = options as PostgresSinkOptions;
   try {
-    client = await connect(ctx.connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
+    client = await connect(ctx.connection, { signal: ctx.signal, retry: NO_RETRY });
     const name = splitQualifiedName(o.table);
     const info = await readTarget(client, quoteQualified(name), name.schema);
     if (!info.exists && o.create_table === false) {

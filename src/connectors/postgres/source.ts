@@ -4,6 +4,7 @@ import { ConnectorError, throwIfAborted } from '../../core/errors.js';
 import type { Issue } from '../../core/issues.js';
 import type { Column, RecordBatch, RecordSchema, Row } from '../../core/records/types.js';
 import type { CheckContext, SourceContext, SourceDescription, SourceRuntime } from '../define.js';
+import { NO_RETRY, probeIssues } from '../sql/checks.js';
 import { incrementalQuery, quoteIdent, selectFromTable, subquery, type BoundQuery } from '../sql/dialect.js';
 import { partitionBoundsQuery, partitionedSql, readPartitioned } from './partition-read.js';
 import { closeQuietly, connect, describeConnection, resolveConnection } from './connection.js';
@@ -106,18 +107,16 @@ async function describe(raw: Record<string, unknown>, ctx: SourceContext): Promi
 async function check(raw: Record<string, unknown>, ctx: CheckContext): Promise<readonly Issue[]> {
   const options = raw as PostgresSourceOptions;
   let client: pg.Client | undefined;
-  try {
-    const query = sourceQuery(options, {});
-    client = await connect(ctx.connection, { signal: ctx.signal, retry: { attempts: 1, initial_secs: 0, max_secs: 0, jitter: 0 } });
-    await client.query({ text: `SELECT * FROM ${subquery(query.sql)} AS src LIMIT 0`, values: [...query.params] });
-    return [];
-  } catch (err) {
-    const e = pgError(err, `checking ${options.table ?? 'query'}`, ctx.connection?.password as string | undefined);
-    const hint = (e as ConnectorError).hint;
-    return [ctx.issue(ctx.path, (e as ConnectorError).code ?? 'E_PG', e.message, hint)];
-  } finally {
-    await closeQuietly(client);
-  }
+  const wrap = (err: unknown): Error => pgError(err, `checking ${options.table ?? 'query'}`, ctx.connection?.password as string | undefined);
+  return probeIssues(ctx, 'E_PG', wrap, async () => {
+    try {
+      const query = sourceQuery(options, {});
+      client = await connect(ctx.connection, { signal: ctx.signal, retry: NO_RETRY });
+      await client.query({ text: `SELECT * FROM ${subquery(query.sql)} AS src LIMIT 0`, values: [...query.params] });
+    } finally {
+      await closeQuietly(client);
+    }
+  });
 }
 
 /** `streams:` patterns: every table and view outside the system schemas, as `schema.table`. */
